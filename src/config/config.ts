@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Project root: two levels above this file in both `src/config` and `dist/config`. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (value) => value === undefined || (URL.canParse(value) && protocols.includes(new URL(value).protocol)),
+    { message: `must be a URL with scheme ${protocols.join(' or ')}` },
+  );
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Environment variables Dozor reads; nothing else in the code base touches `process.env`. */
+const envSchema = z.object({
+  DOZOR_STATE_DIR: optionalString,
+  DOZOR_DATA_DIR: optionalString,
+  DOZOR_MODEL_DIR: optionalString,
+  DOZOR_DATASETS_DIR: optionalString,
+  REDIS_URL: url(['redis:', 'rediss:']),
+  ELASTICSEARCH_URL: url(['http:', 'https:']),
+  ELASTICSEARCH_API_KEY: optionalString,
+  ELASTICSEARCH_USERNAME: optionalString,
+  ELASTICSEARCH_PASSWORD: optionalString,
+  ELASTICSEARCH_CA_CERT: optionalString.refine((file) => file === undefined || existsSync(file), {
+    message: 'file does not exist',
+  }),
+  DOZOR_INDEX_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'lower-case letters, digits, "-" and "_", at most 41 characters')
+    .default('dozor'),
+  DOZOR_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "-" and "_", at most 40 characters')
+    .default('dozor'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BULK_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
+  WORKER_CONCURRENCY: positiveInt.default(4),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+/** Elasticsearch connection settings; auth is either an API key or user + password. */
+export interface ElasticsearchConfig {
+  url: string;
+  apiKey?: string;
+  username?: string;
+  password?: string;
+  caCertPath?: string;
+}
+
+/** The validated, frozen configuration of one Dozor process. */
+export interface Config {
+  stateDir: string;
+  dataDir: string;
+  modelDir: string;
+  datasetsDir: string;
+  /** Undefined when the project-managed local Redis is to be used. */
+  redisUrl: string | undefined;
+  /** Undefined `url` means the project-managed local Elasticsearch. */
+  elasticsearch: Omit<ElasticsearchConfig, 'url'> & { url: string | undefined };
+  indexPrefix: string;
+  queuePrefix: string;
+  api: { host: string; port: number; corsOrigins: string[] };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  bulkMaxBytes: number;
+  workerConcurrency: number;
+}
+
+/** Thrown when the environment is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and validates the environment. Throws {@link ConfigError} naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}\nFix these variables (see .env.example).`);
+  }
+  const e = parsed.data;
+  if ((e.ELASTICSEARCH_USERNAME === undefined) !== (e.ELASTICSEARCH_PASSWORD === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together.',
+    );
+  }
+  const stateDir = path.resolve(e.DOZOR_STATE_DIR ?? path.join(PROJECT_ROOT, '.dozor'));
+  const elasticsearch: Config['elasticsearch'] = { url: e.ELASTICSEARCH_URL };
+  if (e.ELASTICSEARCH_API_KEY !== undefined) elasticsearch.apiKey = e.ELASTICSEARCH_API_KEY;
+  if (e.ELASTICSEARCH_USERNAME !== undefined) elasticsearch.username = e.ELASTICSEARCH_USERNAME;
+  if (e.ELASTICSEARCH_PASSWORD !== undefined) elasticsearch.password = e.ELASTICSEARCH_PASSWORD;
+  if (e.ELASTICSEARCH_CA_CERT !== undefined) elasticsearch.caCertPath = e.ELASTICSEARCH_CA_CERT;
+  return Object.freeze({
+    stateDir,
+    dataDir: path.resolve(e.DOZOR_DATA_DIR ?? path.join(stateDir, 'data')),
+    modelDir: path.resolve(e.DOZOR_MODEL_DIR ?? path.join(stateDir, 'models')),
+    datasetsDir: path.resolve(e.DOZOR_DATASETS_DIR ?? path.join(PROJECT_ROOT, '..', 'shared', 'datasets')),
+    redisUrl: e.REDIS_URL,
+    elasticsearch,
+    indexPrefix: e.DOZOR_INDEX_PREFIX,
+    queuePrefix: e.DOZOR_QUEUE_PREFIX,
+    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.CORS_ORIGINS },
+    logLevel: e.LOG_LEVEL,
+    bulkMaxBytes: e.BULK_MAX_BYTES,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+  });
+}
+
+/** Reads a JSON file if it exists; used for the local services' state file. */
+export function readJsonIfExists(file: string): unknown {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
