@@ -1,9 +1,20 @@
-/** Unit tests sit next to code (*.spec.ts); integration tests under test/ talk to the real services. */
+/**
+ * Unit tests sit next to code (src/**\/*.spec.ts) and need nothing running. Integration tests
+ * (test/**\/*.test.ts) talk to the real Redis and Elasticsearch that `npm test` starts.
+ */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023' } }] };
+
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/datasets'],
-  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023' } }] },
-  globalSetup: '<rootDir>/test/global-setup.js',
-  testTimeout: 60000,
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/src', '<rootDir>/datasets', '<rootDir>/scripts'], testMatch: ['**/*.spec.ts'], transform },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.test.ts'],
+      transform,
+      globalSetup: '<rootDir>/test/global-setup.js',
+    },
+  ],
+  testTimeout: 120000,
 };
