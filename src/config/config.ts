@@ -26,6 +26,7 @@ const envSchema = z.object({
   DOZOR_DATA_DIR: optionalString,
   DOZOR_MODEL_DIR: optionalString,
   DOZOR_DATASETS_DIR: optionalString,
+  ES_JAVA_HOME: optionalString,
   REDIS_URL: url(['redis:', 'rediss:']),
   ELASTICSEARCH_URL: url(['http:', 'https:']),
   ELASTICSEARCH_API_KEY: optionalString,
@@ -79,6 +80,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Undefined `url` means the project-managed local Elasticsearch. */
   elasticsearch: Omit<ElasticsearchConfig, 'url'> & { url: string | undefined };
+  /** JDK (21+) for the project-managed Elasticsearch; found under /usr/lib/jvm when unset. */
+  esJavaHome: string | undefined;
   indexPrefix: string;
   queuePrefix: string;
   api: { host: string; port: number; corsOrigins: string[] };
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     datasetsDir: path.resolve(e.DOZOR_DATASETS_DIR ?? path.join(PROJECT_ROOT, '..', 'shared', 'datasets')),
     redisUrl: e.REDIS_URL,
     elasticsearch,
+    esJavaHome: e.ES_JAVA_HOME,
     indexPrefix: e.DOZOR_INDEX_PREFIX,
     queuePrefix: e.DOZOR_QUEUE_PREFIX,
     api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.CORS_ORIGINS },
