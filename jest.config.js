@@ -6,14 +6,20 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023' } }] };
 
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/src', '<rootDir>/datasets', '<rootDir>/scripts'], testMatch: ['**/*.spec.ts'], transform },
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/src', '<rootDir>/datasets', '<rootDir>/scripts'],
+      testMatch: ['**/*.spec.ts'],
+      transform,
+    },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       transform,
-      globalSetup: '<rootDir>/test/global-setup.js',
+      globalSetup: '<rootDir>/test/global-setup.ts',
     },
   ],
   testTimeout: 120000,

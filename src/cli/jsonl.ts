@@ -17,7 +17,10 @@ export async function* readJsonLines(file: string | undefined): AsyncGenerator<J
     try {
       yield { line, value: JSON.parse(text) as unknown };
     } catch (error) {
-      yield { line, error: `line ${line}: invalid JSON (${error instanceof Error ? error.message : String(error)})` };
+      yield {
+        line,
+        error: `line ${line}: invalid JSON (${error instanceof Error ? error.message : String(error)})`,
+      };
     }
   }
 }

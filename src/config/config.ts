@@ -100,7 +100,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}\nFix these variables (see .env.example).`);
+    throw new ConfigError(
+      `Invalid configuration:\n${problems.join('\n')}\nFix these variables (see .env.example).`,
+    );
   }
   const e = parsed.data;
   if ((e.ELASTICSEARCH_USERNAME === undefined) !== (e.ELASTICSEARCH_PASSWORD === undefined)) {

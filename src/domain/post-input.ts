@@ -11,7 +11,9 @@ export const postInputSchema = z
     channel: z.string().trim().min(1).max(512),
     channelTitle: z.string().max(1024).optional(),
     author: z.string().max(512).optional(),
-    externalId: z.union([z.string().trim().min(1).max(256), z.number().int().nonnegative()]).transform(String),
+    externalId: z
+      .union([z.string().trim().min(1).max(256), z.number().int().nonnegative()])
+      .transform(String),
     url: z.url().max(4096).optional(),
     text: z.string(),
     publishedAt: z.union([z.iso.datetime({ offset: true }), z.number().int().positive()]),

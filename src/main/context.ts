@@ -3,7 +3,11 @@ import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config/config';
 import { createLogger, type Logger } from '../logging/logger';
 import { resolveConnections, type Connections } from '../provision/connections';
-import { assertElasticsearchReachable, createElasticsearchClient, describeEsError } from '../store/elasticsearch';
+import {
+  assertElasticsearchReachable,
+  createElasticsearchClient,
+  describeEsError,
+} from '../store/elasticsearch';
 import { ensureIndices, missingIndices } from '../store/index-manager';
 import { PostsRepository } from '../store/posts.repository';
 import { assertRedisReachable, closeRedis, createRedis } from '../store/redis';

@@ -77,7 +77,9 @@ export async function startElasticsearch(options: StartElasticsearchOptions): Pr
   const pidFile = path.join(dirs.logs, 'elasticsearch.pid');
   const env = [`ES_JAVA_HOME=${javaHome}`, `ES_PATH_CONF=${dirs.conf}`, 'ES_JAVA_OPTS='];
   const launcher = [path.join(home, 'bin', 'elasticsearch'), '-d', '-p', pidFile];
-  const command = user ? ['runuser', ['-u', user, '--', 'env', ...env, ...launcher]] as const : ['env', [...env, ...launcher]] as const;
+  const command = user
+    ? (['runuser', ['-u', user, '--', 'env', ...env, ...launcher]] as const)
+    : (['env', [...env, ...launcher]] as const);
   log(`Starting Elasticsearch ${ELASTICSEARCH_VERSION} on 127.0.0.1:${httpPort} (Java: ${javaHome})…`);
   const started = await run(command[0], [...command[1]], { cwd: home });
   const url = `http://127.0.0.1:${httpPort}`;
@@ -130,7 +132,10 @@ async function downloadDistribution(cacheDir: string, log: Log): Promise<string>
   const zip = path.join(cacheDir, `elasticsearch-${ELASTICSEARCH_VERSION}.zip`);
   if (existsSync(zip)) return zip;
   if (!commandExists('mvn')) {
-    if (!isRoot()) throw new Error('Maven (mvn) is needed to download Elasticsearch. Install it: sudo apt-get install -y maven');
+    if (!isRoot())
+      throw new Error(
+        'Maven (mvn) is needed to download Elasticsearch. Install it: sudo apt-get install -y maven',
+      );
     await aptInstall(['maven'], log);
   }
   mkdirSync(cacheDir, { recursive: true });
@@ -180,7 +185,10 @@ async function chooseRoot(stateDir: string): Promise<string> {
   mkdirSync(preferred, { recursive: true });
   const probe = await run('runuser', ['-u', ES_USER, '--', 'test', '-x', preferred]);
   if (probe.code === 0) return preferred;
-  const fallback = path.join('/var/lib/dozor', createHash('sha256').update(stateDir).digest('hex').slice(0, 12));
+  const fallback = path.join(
+    '/var/lib/dozor',
+    createHash('sha256').update(stateDir).digest('hex').slice(0, 12),
+  );
   mkdirSync(fallback, { recursive: true });
   return fallback;
 }
@@ -200,7 +208,13 @@ async function ensureUser(log: Log): Promise<string> {
   const exists = await run('id', ['-u', ES_USER]);
   if (exists.code !== 0) {
     log(`Creating system user ${ES_USER} to run Elasticsearch (it refuses to run as root)…`);
-    const created = await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', ES_USER]);
+    const created = await run('useradd', [
+      '--system',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      ES_USER,
+    ]);
     if (created.code !== 0) throw new Error(`useradd ${ES_USER} failed: ${created.stderr}`);
   }
   return ES_USER;

@@ -34,7 +34,8 @@ export async function findJavaHome(configured: string | undefined, jvmDir = '/us
   let best: { home: string; major: number } | undefined;
   for (const home of candidates) {
     const major = await javaMajor(home);
-    if (major !== undefined && major >= MIN_JAVA_MAJOR && (!best || major > best.major)) best = { home, major };
+    if (major !== undefined && major >= MIN_JAVA_MAJOR && (!best || major > best.major))
+      best = { home, major };
   }
   if (!best) {
     throw new Error(

@@ -13,8 +13,8 @@ export function run(command: string, args: string[], options: SpawnOptions = {})
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       resolve({ code: code ?? 1, stdout, stderr });
@@ -57,7 +57,9 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
 /** Installs Debian packages when running as root; otherwise explains the fix. */
 export async function aptInstall(packages: string[], log: (line: string) => void): Promise<void> {
   if (!isRoot()) {
-    throw new Error(`Missing ${packages.join(', ')}. Install with: sudo apt-get install -y ${packages.join(' ')}`);
+    throw new Error(
+      `Missing ${packages.join(', ')}. Install with: sudo apt-get install -y ${packages.join(' ')}`,
+    );
   }
   log(`Installing ${packages.join(', ')} with apt-get (first run only)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

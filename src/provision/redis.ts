@@ -27,15 +27,24 @@ export async function startRedis(
   const logFile = path.join(dir, 'redis.log');
   // AOF with fsync every second: an acknowledged job survives a crash or restart of Redis.
   const result = await run('redis-server', [
-    '--bind', '127.0.0.1',
-    '--port', String(port),
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--daemonize', 'yes',
-    '--pidfile', pidFile,
-    '--logfile', logFile,
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    pidFile,
+    '--logfile',
+    logFile,
   ]);
   if (result.code !== 0) throw new Error(`redis-server failed to start: ${result.stderr || result.stdout}`);
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -66,5 +75,7 @@ async function ping(port: number): Promise<boolean> {
 
 export async function redisStatus(state: RedisState | undefined): Promise<string> {
   if (!state) return 'not started by this project';
-  return isAlive(state.pid) && (await ping(state.port)) ? `running at ${state.url}` : `stopped (last at ${state.url})`;
+  return isAlive(state.pid) && (await ping(state.port))
+    ? `running at ${state.url}`
+    : `stopped (last at ${state.url})`;
 }

@@ -41,7 +41,10 @@ export async function servicesDown(config: Config, log: Log): Promise<void> {
 export async function servicesStatus(config: Config): Promise<{ redis: string; elasticsearch: string }> {
   const state = readServicesState(config.stateDir);
   return {
-    redis: config.redisUrl === undefined ? await redisStatus(state.redis) : `external ${redactUrl(config.redisUrl)}`,
+    redis:
+      config.redisUrl === undefined
+        ? await redisStatus(state.redis)
+        : `external ${redactUrl(config.redisUrl)}`,
     elasticsearch:
       config.elasticsearch.url === undefined
         ? await elasticsearchStatus(state.elasticsearch)

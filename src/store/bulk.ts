@@ -55,12 +55,16 @@ export async function bulkUpsert(
           const item = chunk[i];
           const op = entry.index;
           if (!item || !op) return;
-          if (op.error === undefined || op.error === null) result.written.push(item.id);
+          if (op.error === undefined) result.written.push(item.id);
           else if (isRetryableStatus(op.status)) {
             retry.push(item);
             lastError = `${op.status} ${op.error.type}`;
           } else {
-            result.failed.push({ id: item.id, status: op.status, reason: `${op.error.type}: ${op.error.reason ?? ''}` });
+            result.failed.push({
+              id: item.id,
+              status: op.status,
+              reason: `${op.error.type}: ${op.error.reason ?? ''}`,
+            });
           }
         });
       } catch (error) {
@@ -69,7 +73,9 @@ export async function bulkUpsert(
       }
     }
     if (retry.length > 0 && attempt >= maxAttempts) {
-      throw new Error(`Bulk write to ${index} failed for ${retry.length} documents after ${attempt} attempts: ${lastError}`);
+      throw new Error(
+        `Bulk write to ${index} failed for ${retry.length} documents after ${attempt} attempts: ${lastError}`,
+      );
     }
     if (retry.length > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
     pending = retry;

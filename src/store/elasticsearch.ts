@@ -33,6 +33,7 @@ export async function assertElasticsearchReachable(client: Client, url: string):
     throw new Error(
       `Elasticsearch at ${url} is not usable: ${reason}. ` +
         'Start the local one with `npm run dozor -- services up`, or fix ELASTICSEARCH_URL and its credentials.',
+      { cause: error },
     );
   }
 }

@@ -56,7 +56,11 @@ export async function missingIndices(client: Client, prefix: string): Promise<In
  * usually forbid wildcard deletes (`action.destructive_requires_name`).
  */
 export async function deleteIndices(client: Client, prefix: string): Promise<void> {
-  const found = await client.indices.get({ index: `${prefix}-*`, allow_no_indices: true, expand_wildcards: 'all' });
+  const found = await client.indices.get({
+    index: `${prefix}-*`,
+    allow_no_indices: true,
+    expand_wildcards: 'all',
+  });
   const names = Object.keys(found);
   if (names.length > 0) await client.indices.delete({ index: names.join(',') });
 }

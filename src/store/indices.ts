@@ -157,7 +157,13 @@ const rejects: IndexDefinition = {
   },
 };
 
-export const INDEX_DEFINITIONS: Record<IndexName, IndexDefinition> = { posts, stories, alerts, sources, rejects };
+export const INDEX_DEFINITIONS: Record<IndexName, IndexDefinition> = {
+  posts,
+  stories,
+  alerts,
+  sources,
+  rejects,
+};
 
 /** The alias every reader and writer uses, e.g. `dozor-posts`. */
 export const aliasName = (prefix: string, name: IndexName): string => `${prefix}-${name}`;

@@ -39,7 +39,9 @@ export class PostsRepository {
   /** Full-text search over the lemma field, with the query analyzed by our own code into `lemmas`. */
   async searchLemmas(lemmas: readonly string[], size = 20): Promise<{ total: number; hits: PostDocument[] }> {
     const query: estypes.QueryDslQueryContainer =
-      lemmas.length === 0 ? { match_all: {} } : { match: { lemmas: { query: lemmas.join(' '), operator: 'and' } } };
+      lemmas.length === 0
+        ? { match_all: {} }
+        : { match: { lemmas: { query: lemmas.join(' '), operator: 'and' } } };
     const response = await this.client.search<PostDocument>({
       index: this.index,
       query,
@@ -47,7 +49,8 @@ export class PostsRepository {
       sort: lemmas.length === 0 ? [{ publishedAt: 'desc' }] : ['_score', { publishedAt: 'desc' }],
       track_total_hits: true,
     });
-    const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+    const total =
+      typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     return { total, hits: response.hits.hits.flatMap((hit) => (hit._source ? [hit._source] : [])) };
   }
 

@@ -41,6 +41,7 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
     throw new Error(
       `Redis at ${url} is not reachable (${error instanceof Error ? error.message : String(error)}). ` +
         'Start the local one with `npm run dozor -- services up`, or fix REDIS_URL.',
+      { cause: error },
     );
   } finally {
     probe.disconnect();

@@ -15,7 +15,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const status = statusOf(error);
     if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+      res
+        .status(error.status)
+        .json({ error: { code: error.code, message: error.message, details: error.details } });
       return;
     }
     if (status !== undefined && status >= 400 && status < 500) {
@@ -25,7 +27,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err: error, reqId: req.id }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: 'Internal error; see the server log', details: { requestId: req.id } } });
+    res.status(500).json({
+      error: {
+        code: 'internal',
+        message: 'Internal error; see the server log',
+        details: { requestId: req.id },
+      },
+    });
   };
 }
 

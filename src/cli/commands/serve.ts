@@ -6,7 +6,9 @@ import { action } from '../action';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve the API and dashboard (checks Redis and Elasticsearch first, creates missing indices)')
+    .description(
+      'serve the API and dashboard (checks Redis and Elasticsearch first, creates missing indices)',
+    )
     .option('-p, --port <port>', 'port to listen on (default: API_PORT)', (value) => Number(value))
     .action(
       action(async (options: { port?: number }) => {

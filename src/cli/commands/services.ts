@@ -10,7 +10,9 @@ const log = (line: string): void => {
 export function registerServices(program: Command): void {
   const services = program
     .command('services')
-    .description('manage the local Redis and Elasticsearch this project runs (skipped when REDIS_URL / ELASTICSEARCH_URL are set)');
+    .description(
+      'manage the local Redis and Elasticsearch this project runs (skipped when REDIS_URL / ELASTICSEARCH_URL are set)',
+    );
   services
     .command('up')
     .description('install when missing, start, and wait until ready; harmless when already running')

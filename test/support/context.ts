@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { createContext, type Context } from '../../src/main/context';
+import { deleteIndices } from '../../src/store/index-manager';
+
+/** A context of its own for one test file: unique index and queue prefixes, removed by `cleanup`. */
+export interface TestContext extends Context {
+  cleanup(): Promise<void>;
+}
+
+export function uniquePrefix(label: string): string {
+  return `t-${label}-${randomBytes(4).toString('hex')}`.toLowerCase();
+}
+
+export async function createTestContext(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TestContext> {
+  const prefix = uniquePrefix(label);
+  const context = await createContext({
+    env: {
+      ...process.env,
+      DOZOR_INDEX_PREFIX: prefix,
+      DOZOR_QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+  });
+  return {
+    ...context,
+    async cleanup() {
+      await deleteIndices(context.es, prefix);
+      const keys = await context.redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await context.redis.del(...keys);
+      await context.close();
+    },
+  };
+}
