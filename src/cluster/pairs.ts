@@ -1,0 +1,54 @@
+import type { Encoder } from '../models/encoder';
+import { analyzePost } from '../text';
+import { comparePair, sketchText, type PairScores, type Verdict } from './similarity';
+
+/** One input line of `dozor similar`. */
+export interface PairInput {
+  id: string;
+  a: string;
+  b: string;
+}
+
+/** One output line: the three levels and the verdict, rounded for reading. */
+export interface PairResult {
+  id: string;
+  exact: boolean;
+  near: number;
+  semantic: number | null;
+  verdict: Verdict;
+}
+
+/**
+ * Scores pairs exactly as the pipeline does: the normalize stage's analysis (clean text, fingerprint),
+ * the cluster stage's sketch and verification, the encoder's passage vectors for the semantic level.
+ */
+export async function scorePairs(pairs: readonly PairInput[], encoder?: Encoder): Promise<PairResult[]> {
+  const analyzed = pairs.map((pair) => {
+    const a = analyzePost(pair.a);
+    const b = analyzePost(pair.b);
+    return { a, b, sa: sketchText(a.textClean, a.fingerprint), sb: sketchText(b.textClean, b.fingerprint) };
+  });
+  const vectors = encoder
+    ? await encoder.embedPassages(analyzed.flatMap((x) => [x.a.textClean, x.b.textClean]))
+    : undefined;
+  return pairs.map((pair, i) => {
+    const x = analyzed[i];
+    if (!x) throw new Error('unreachable: one analysis per pair');
+    const va = vectors?.[2 * i];
+    const vb = vectors?.[2 * i + 1];
+    // Empty texts have an empty fingerprint: never a duplicate of anything.
+    const scores: PairScores & { verdict: Verdict } =
+      x.a.fingerprint === '' || x.b.fingerprint === ''
+        ? { exact: false, near: 0, semantic: null, verdict: 'different' }
+        : comparePair(x.sa, x.sb, va && vb ? { a: va, b: vb } : undefined);
+    return {
+      id: pair.id,
+      exact: scores.exact,
+      near: round(scores.near),
+      semantic: scores.semantic === null ? null : round(scores.semantic),
+      verdict: scores.verdict,
+    };
+  });
+}
+
+const round = (value: number): number => Math.round(value * 1e4) / 1e4;

@@ -1,0 +1,52 @@
+import { comparePair, editSimilarity, nearScore, sketchText, verdictOf } from './similarity';
+import { NEAR, VERDICT } from './thresholds';
+
+const original =
+  'В Коврове с 10:00 до 18:00 завтра отключат горячую воду на улицах Ленина, Труда и Кирова. Управляющая компания объясняет отключение ремонтом теплотрассы.';
+const edited =
+  'В Коврове с 10:00 до 19:00 завтра отключат горячую воду на улицах Ленина, Труда и Кирова! Управляющая компания объясняет отключение плановым ремонтом теплотрассы.';
+const other =
+  'Во Владимире прошёл фестиваль уличной еды: более ста участников и тысячи гостей на Соборной площади.';
+
+describe('pair verification and verdicts', () => {
+  it('a light edit is a near-duplicate above the auto-merge threshold', () => {
+    const score = nearScore(sketchText(original, 'a'), sketchText(edited, 'b'));
+    expect(score.score).toBeGreaterThanOrEqual(NEAR.autoMerge);
+    expect(comparePair(sketchText(original, 'a'), sketchText(edited, 'b')).verdict).toBe('near-duplicate');
+  });
+
+  it('unrelated texts are different', () => {
+    const pair = comparePair(sketchText(original, 'a'), sketchText(other, 'c'));
+    expect(pair.near).toBeLessThan(NEAR.suggest);
+    expect(pair.verdict).toBe('different');
+  });
+
+  it('the same fingerprint is a duplicate whatever the text', () => {
+    expect(comparePair(sketchText(original, 'f'), sketchText(`${original} 🔥`, 'f'))).toMatchObject({
+      exact: true,
+      verdict: 'duplicate',
+    });
+  });
+
+  it('a repost with a comment added contains the original and counts as near', () => {
+    const repost = `Вот что пишут жители, проверьте свои дома, это важно для всех. ${original}`;
+    expect(nearScore(sketchText(repost, 'r'), sketchText(original, 'o')).containment).toBeGreaterThan(0.95);
+  });
+
+  it('short texts do not count containment: a common phrase must not bridge stories', () => {
+    expect(nearScore(sketchText('отключат горячую воду', 'x'), sketchText(original, 'o')).containment).toBe(
+      0,
+    );
+  });
+
+  it('semantic scores decide paraphrases only when the text levels do not', () => {
+    expect(verdictOf({ exact: false, near: 0.1, semantic: VERDICT.paraphrase })).toBe('paraphrase');
+    expect(verdictOf({ exact: false, near: 0.1, semantic: null })).toBe('different');
+    expect(verdictOf({ exact: false, near: VERDICT.nearDuplicate, semantic: 0 })).toBe('near-duplicate');
+  });
+
+  it('edit similarity is 1 for equal texts and 0 for fully different ones of equal length', () => {
+    expect(editSimilarity('абв', 'абв')).toBe(1);
+    expect(editSimilarity('абв', 'где')).toBe(0);
+  });
+});
