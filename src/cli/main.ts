@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDlq } from './commands/dlq';
+import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
+import { registerKeys } from './commands/keys';
+import { registerLedger } from './commands/ledger';
 import { registerServe } from './commands/serve';
 import { registerServices } from './commands/services';
+import { registerWorker } from './commands/worker';
 
 /** Builds the `dozor` command tree; kept separate from parsing so tests can inspect it. */
 export function buildProgram(): Command {
@@ -13,6 +18,11 @@ export function buildProgram(): Command {
   registerServices(program);
   registerInit(program);
   registerServe(program);
+  registerWorker(program);
+  registerImport(program);
+  registerLedger(program);
+  registerDlq(program);
+  registerKeys(program);
   return program;
 }
 

@@ -56,7 +56,28 @@ const envSchema = z.object({
     ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BULK_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
-  WORKER_CONCURRENCY: positiveInt.default(4),
+  WORKER_CONCURRENCY: positiveInt.default(2),
+  STAGE_CONCURRENCY: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const entries: Record<string, number> = {};
+      for (const part of value.split(',').filter((item) => item.trim() !== '')) {
+        const [stage, count] = part.split('=').map((item) => item.trim());
+        const parsed = Number(count);
+        if (stage === undefined || stage === '' || !Number.isInteger(parsed) || parsed < 1) {
+          ctx.addIssue({ code: 'custom', message: `expected stage=count pairs, got "${part}"` });
+          return z.NEVER;
+        }
+        entries[stage] = parsed;
+      }
+      return entries;
+    }),
+  BATCH_SIZE: positiveInt.max(5000).default(250),
+  MAX_PENDING_BATCHES: positiveInt.default(400),
+  JOB_ATTEMPTS: positiveInt.max(100).default(20),
+  JOB_BACKOFF_MS: positiveInt.default(1000),
+  WORKER_LOCK_MS: positiveInt.min(1000).default(30_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -87,7 +108,21 @@ export interface Config {
   api: { host: string; port: number; corsOrigins: string[] };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bulkMaxBytes: number;
-  workerConcurrency: number;
+  pipeline: {
+    /** Jobs processed at once per stage and process; `stageConcurrency` overrides per stage. */
+    workerConcurrency: number;
+    stageConcurrency: Record<string, number>;
+    /** Posts per job. */
+    batchSize: number;
+    /** Producers pause while more batches than this wait in the queues (back-pressure). */
+    maxPendingBatches: number;
+    /** Attempts per job before it is parked in the dead-letter queue. */
+    jobAttempts: number;
+    /** First retry delay; doubles per attempt, capped at 30 s. */
+    jobBackoffMs: number;
+    /** How long a worker's lock on a job lasts; a killed worker's jobs return to the queue after it. */
+    workerLockMs: number;
+  };
 }
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -129,7 +164,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.CORS_ORIGINS },
     logLevel: e.LOG_LEVEL,
     bulkMaxBytes: e.BULK_MAX_BYTES,
-    workerConcurrency: e.WORKER_CONCURRENCY,
+    pipeline: {
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      stageConcurrency: e.STAGE_CONCURRENCY,
+      batchSize: e.BATCH_SIZE,
+      maxPendingBatches: e.MAX_PENDING_BATCHES,
+      jobAttempts: e.JOB_ATTEMPTS,
+      jobBackoffMs: e.JOB_BACKOFF_MS,
+      workerLockMs: e.WORKER_LOCK_MS,
+    },
   });
 }
 

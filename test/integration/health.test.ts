@@ -1,21 +1,25 @@
 import type { Server } from 'node:http';
 import { startApi } from '../../src/main/api';
+import { createPipeline, type Pipeline } from '../../src/main/pipeline';
 import { aliasName } from '../../src/store/indices';
 import { createTestContext, type TestContext } from '../support/context';
 
 describe('health endpoints', () => {
   let context: TestContext;
+  let pipeline: Pipeline;
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
     context = await createTestContext('health');
-    server = await startApi(context, 0);
+    pipeline = createPipeline(context);
+    server = await startApi(context, pipeline, 0);
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
+    await pipeline.close();
     await context.cleanup();
   });
 

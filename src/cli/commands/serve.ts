@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startApi } from '../../main/api';
 import { createContext } from '../../main/context';
+import { createPipeline } from '../../main/pipeline';
 import { action } from '../action';
 
 export function registerServe(program: Command): void {
@@ -10,17 +11,24 @@ export function registerServe(program: Command): void {
       'serve the API and dashboard (checks Redis and Elasticsearch first, creates missing indices)',
     )
     .option('-p, --port <port>', 'port to listen on (default: API_PORT)', (value) => Number(value))
+    .option('--workers', 'also run pipeline workers in this process (what `npm start` does)')
     .action(
-      action(async (options: { port?: number }) => {
+      action(async (options: { port?: number; workers?: boolean }) => {
         const context = await createContext();
-        const server = await startApi(context, options.port);
+        const pipeline = createPipeline(context);
+        const workers = options.workers === true ? pipeline.startWorkers() : undefined;
+        const server = await startApi(context, pipeline, options.port);
         const address = server.address();
         const port = typeof address === 'object' && address !== null ? address.port : context.config.api.port;
-        context.logger.info({ port }, 'API listening');
+        context.logger.info({ port, workers: workers !== undefined }, 'API listening');
         process.stderr.write(`Dozor API: http://${context.config.api.host}:${port}/\n`);
         const shutdown = (): void => {
           server.close(() => {
-            void context.close();
+            void (async () => {
+              await workers?.close();
+              await pipeline.close();
+              await context.close();
+            })();
           });
         };
         process.once('SIGINT', shutdown);

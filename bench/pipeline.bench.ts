@@ -1,0 +1,98 @@
+/**
+ * `npm run bench:pipeline` — end-to-end import throughput (files → indexed and searchable, models off)
+ * against the raw `_bulk` rate of the very same documents, measured in one run on the same machine.
+ * Needs the services (`npm run dozor -- services up`). Uses its own index/queue prefix and deletes it.
+ */
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config/config';
+import { createContext } from '../src/main/context';
+import { createPipeline } from '../src/main/pipeline';
+import { parseSource } from '../src/pipeline/sources';
+import { bulkUpsert } from '../src/store/bulk';
+import { deleteIndices } from '../src/store/index-manager';
+import { INDEX_DEFINITIONS, aliasName } from '../src/store/indices';
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const datasetsDir = loadConfig().datasetsDir;
+  const rawDir = path.join(datasetsDir, 'telegram-news', 'raw');
+  const files = readdirSync(rawDir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => path.join(rawDir, name));
+  const prefix = `bench-pipeline-${Date.now().toString(36)}`;
+  const context = await createContext({
+    env: { ...process.env, DOZOR_INDEX_PREFIX: prefix, DOZOR_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
+  });
+  const pipeline = createPipeline(context);
+  try {
+    log(
+      `Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    );
+    log(`Input: ${files.length} files of ${rawDir}`);
+
+    // End to end: parse → queue → every stage → bulk index → refreshed and searchable.
+    const workers = pipeline.startWorkers();
+    const started = process.hrtime.bigint();
+    const producer = await pipeline.producer('bench:pipeline');
+    for (const file of files)
+      for await (const record of parseSource('tg-dump', file, {})) await producer.add(record);
+    await producer.flush();
+    for (;;) {
+      const run = await pipeline.ledger.run(producer.runId);
+      if (
+        run &&
+        run.accepted + run.duplicate + run.rejected === producer.stats.read &&
+        run.indexed + run.refused === run.accepted
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await context.posts.refresh();
+    const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await workers.close();
+    const indexed = await context.posts.count();
+    const endToEndRate = indexed / endToEndSeconds;
+    log(
+      `End to end: ${indexed} posts indexed in ${endToEndSeconds.toFixed(2)} s = ${Math.round(endToEndRate)} posts/s`,
+    );
+
+    // Raw bulk: the same documents, read back, written by plain `_bulk` into a fresh index of the same mapping.
+    const docs: { id: string }[] = [];
+    const scroll = context.es.helpers.scrollDocuments<{ id: string }>({
+      index: aliasName(prefix, 'posts'),
+      size: 2000,
+    });
+    for await (const doc of scroll) docs.push(doc);
+    const rawIndex = `${prefix}-raw`;
+    await context.es.indices.create({
+      index: rawIndex,
+      settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
+      mappings: INDEX_DEFINITIONS.posts.mappings,
+    });
+    const rawStarted = process.hrtime.bigint();
+    await bulkUpsert(context.es, rawIndex, docs, { maxBytes: context.config.bulkMaxBytes });
+    await context.es.indices.refresh({ index: rawIndex });
+    const rawSeconds = Number(process.hrtime.bigint() - rawStarted) / 1e9;
+    const rawRate = docs.length / rawSeconds;
+    log(`Raw _bulk: ${docs.length} documents in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate)} docs/s`);
+    log(
+      `Ratio end to end / raw bulk: ${(endToEndRate / rawRate).toFixed(2)} (target ≥ 0.5; end to end target ≥ 2,000 posts/s)`,
+    );
+  } finally {
+    await pipeline.close();
+    await deleteIndices(context.es, prefix);
+    const keys = await context.redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await context.redis.del(...keys);
+    await context.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:pipeline failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

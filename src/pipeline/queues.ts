@@ -1,0 +1,110 @@
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { STAGES, type BatchPayload, type Stage } from './jobs';
+
+export type StageQueues = Record<Stage, Queue<BatchPayload>>;
+
+/** Retry policy shared by every stage; failed jobs stay in the failed set, which is the dead-letter queue. */
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+/** Longest wait between two attempts: an outage of a minute or more is ridden out without giving up early. */
+export const MAX_BACKOFF_MS = 30_000;
+
+/** Delay before attempt `attemptsMade + 1`: exponential from `baseMs`, capped. */
+export function backoffDelay(attemptsMade: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attemptsMade - 1), MAX_BACKOFF_MS);
+}
+
+/** One queue per stage, sharing the process's Redis connection. */
+export function createQueues(connection: Redis, prefix: string, retry: RetryPolicy): StageQueues {
+  const entries = STAGES.map((stage) => {
+    const queue = new Queue<BatchPayload>(stage, {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        attempts: retry.attempts,
+        backoff: { type: 'capped', delay: retry.backoffMs },
+        // Completed jobs are kept briefly so a re-enqueued batch with the same id is recognised as done.
+        removeOnComplete: { count: 2000 },
+        removeOnFail: false,
+      },
+    });
+    return [stage, queue] as const;
+  });
+  return Object.fromEntries(entries) as StageQueues;
+}
+
+/** Jobs not yet finished across all stages (waiting, delayed, active): the back-pressure signal. */
+export async function pendingJobs(queues: StageQueues): Promise<number> {
+  let total = 0;
+  for (const queue of Object.values(queues)) {
+    const counts = await queue.getJobCounts(
+      'waiting',
+      'delayed',
+      'active',
+      'prioritized',
+      'waiting-children',
+    );
+    total += Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+  return total;
+}
+
+/** A parked (dead-letter) job, as `dozor dlq list` and the API show it. */
+export interface DeadLetter {
+  stage: Stage;
+  jobId: string;
+  posts: number;
+  rejects: number;
+  attemptsMade: number;
+  failedReason: string;
+  failedAt: string | undefined;
+  postIds: string[];
+}
+
+function toDeadLetter(stage: Stage, job: Job<BatchPayload>): DeadLetter {
+  return {
+    stage,
+    jobId: job.id ?? '',
+    posts: job.data.posts.length,
+    rejects: job.data.rejects.length,
+    attemptsMade: job.attemptsMade,
+    failedReason: job.failedReason,
+    failedAt: job.finishedOn === undefined ? undefined : new Date(job.finishedOn).toISOString(),
+    postIds: job.data.posts.map((item) => item.post.id),
+  };
+}
+
+/** Jobs that exhausted their attempts, across stages. */
+export async function listDeadLetters(queues: StageQueues, limit = 100): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  for (const stage of STAGES) {
+    const jobs = await queues[stage].getFailed(0, limit - 1);
+    letters.push(...jobs.map((job) => toDeadLetter(stage, job)));
+  }
+  return letters;
+}
+
+/** Puts parked jobs back in their queues (all of them, or those of one stage / one job id). */
+export async function retryDeadLetters(
+  queues: StageQueues,
+  filter: { stage?: Stage; jobId?: string } = {},
+): Promise<number> {
+  let retried = 0;
+  for (const stage of STAGES) {
+    if (filter.stage !== undefined && filter.stage !== stage) continue;
+    for (const job of await queues[stage].getFailed(0, -1)) {
+      if (filter.jobId !== undefined && job.id !== filter.jobId) continue;
+      await job.retry('failed');
+      retried++;
+    }
+  }
+  return retried;
+}
+
+export async function closeQueues(queues: StageQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
