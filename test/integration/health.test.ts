@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { startApi } from '../../src/main/api';
 import { createPipeline, type Pipeline } from '../../src/main/pipeline';
 import { aliasName } from '../../src/store/indices';
+import { KeysRepository } from '../../src/store/keys.repository';
 import { createTestContext, type TestContext } from '../support/context';
 
 describe('health endpoints', () => {
@@ -49,8 +50,18 @@ describe('health endpoints', () => {
     expect(JSON.stringify(await response.json())).toContain('missing indices: alerts');
   });
 
-  it('answers unknown routes with the common error body', async () => {
+  it('refuses unknown API routes without a key, so probing reveals nothing', async () => {
     const response = await fetch(`${base}/api/v1/nothing`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('answers unknown routes with the common error body when the key is valid', async () => {
+    const { token } = await new KeysRepository(context.redis, context.config.queuePrefix).create(
+      'probe',
+      'analyst',
+    );
+    const response = await fetch(`${base}/api/v1/nothing`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
       error: { code: 'not_found', message: 'No route for GET /api/v1/nothing' },
