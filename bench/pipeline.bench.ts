@@ -26,7 +26,13 @@ async function main(): Promise<void> {
     .map((name) => path.join(rawDir, name));
   const prefix = `bench-pipeline-${Date.now().toString(36)}`;
   const context = await createContext({
-    env: { ...process.env, DOZOR_INDEX_PREFIX: prefix, DOZOR_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DOZOR_INDEX_PREFIX: prefix,
+      DOZOR_QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      DOZOR_MODELS: 'off',
+    },
   });
   const pipeline = createPipeline(context);
   try {
@@ -36,7 +42,7 @@ async function main(): Promise<void> {
     log(`Input: ${files.length} files of ${rawDir}`);
 
     // End to end: parse → queue → every stage → bulk index → refreshed and searchable.
-    const workers = pipeline.startWorkers();
+    const workers = await pipeline.startWorkers();
     const started = process.hrtime.bigint();
     const producer = await pipeline.producer('bench:pipeline');
     for (const file of files)

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerClassify } from './commands/classify';
 import { registerDlq } from './commands/dlq';
+import { registerEmbed } from './commands/embed';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerKeys } from './commands/keys';
 import { registerLedger } from './commands/ledger';
+import { registerNormalize } from './commands/normalize';
 import { registerServe } from './commands/serve';
 import { registerServices } from './commands/services';
+import { registerSimilar } from './commands/similar';
 import { registerWorker } from './commands/worker';
 
 /** Builds the `dozor` command tree; kept separate from parsing so tests can inspect it. */
@@ -23,6 +27,10 @@ export function buildProgram(): Command {
   registerLedger(program);
   registerDlq(program);
   registerKeys(program);
+  registerNormalize(program);
+  registerClassify(program);
+  registerEmbed(program);
+  registerSimilar(program);
   return program;
 }
 

@@ -78,6 +78,7 @@ const envSchema = z.object({
   JOB_ATTEMPTS: positiveInt.max(100).default(20),
   JOB_BACKOFF_MS: positiveInt.default(1000),
   WORKER_LOCK_MS: positiveInt.min(1000).default(30_000),
+  DOZOR_MODELS: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -108,6 +109,8 @@ export interface Config {
   api: { host: string; port: number; corsOrigins: string[] };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bulkMaxBytes: number;
+  /** Local transformer models in the pipeline (enrich stage, semantic clustering); off for fast bulk loads. */
+  models: { enabled: boolean };
   pipeline: {
     /** Jobs processed at once per stage and process; `stageConcurrency` overrides per stage. */
     workerConcurrency: number;
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.CORS_ORIGINS },
     logLevel: e.LOG_LEVEL,
     bulkMaxBytes: e.BULK_MAX_BYTES,
+    models: { enabled: e.DOZOR_MODELS === 'on' },
     pipeline: {
       workerConcurrency: e.WORKER_CONCURRENCY,
       stageConcurrency: e.STAGE_CONCURRENCY,

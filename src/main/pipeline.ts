@@ -1,15 +1,24 @@
-import type { Stage } from '../pipeline/jobs';
+import { STAGES, type Stage } from '../pipeline/jobs';
 import { BatchProducer, type PostValidator } from '../pipeline/producer';
 import { closeQueues, createQueues, pendingJobs, type StageQueues } from '../pipeline/queues';
 import { startWorkers, type PipelineWorkers } from '../pipeline/runner';
 import { indexStage } from '../pipeline/stages/index.stage';
 import { ingestStage } from '../pipeline/stages/ingest.stage';
 import { normalizeStage } from '../pipeline/stages/normalize.stage';
+import { clusterStage } from '../pipeline/stages/cluster.stage';
+import { enrichStage } from '../pipeline/stages/enrich.stage';
 import { passThrough, type StageHandler } from '../pipeline/stages/stage';
 import { validatePost } from '../pipeline/validate';
+import { LIMITS } from '../cluster/thresholds';
+import type { Encoder } from '../models/encoder';
+import { createEncoder } from '../models/encoder-pool';
+import { Classifier } from '../models/heads/classifier';
+import { getModelEntry } from '../models/model-registry';
 import { BoilerplateRepository } from '../store/boilerplate.repository';
 import { LedgerRepository } from '../store/ledger.repository';
+import { LshRepository } from '../store/lsh.repository';
 import { RejectsRepository } from '../store/rejects.repository';
+import { StoriesRepository } from '../store/stories.repository';
 import type { Context } from './context';
 
 /** Queues, ledger and repositories of the pipeline, built on a process context. */
@@ -17,7 +26,11 @@ export interface Pipeline {
   queues: StageQueues;
   ledger: LedgerRepository;
   rejects: RejectsRepository;
-  startWorkers(stages?: readonly Stage[]): PipelineWorkers;
+  /**
+   * Starts workers for the given stages (default: all). Loads the local models first when the enrich
+   * stage runs here and models are on, failing with the missing file and its fix.
+   */
+  startWorkers(stages?: readonly Stage[]): Promise<PipelineWorkers>;
   /** Starts a producer for one run (an import, an API request). */
   producer(source: string): Promise<BatchProducer>;
   pending(): Promise<number>;
@@ -38,22 +51,37 @@ export function createPipeline(context: Context): Pipeline {
   });
   const ledger = new LedgerRepository(redis, prefix);
   const rejects = new RejectsRepository(es, config.indexPrefix, config.bulkMaxBytes);
-  const handlers: Record<Stage, StageHandler> = {
+  const lsh = new LshRepository(redis, prefix, {
+    ttlSeconds: LIMITS.stateTtlSeconds,
+    bucketCap: LIMITS.bucketCap,
+    exemplarCap: LIMITS.exemplarsPerStory,
+    maxCandidates: LIMITS.maxCandidates,
+  });
+  const stages: Omit<Record<Stage, StageHandler>, 'enrich'> = {
     ingest: ingestStage(ledger),
     normalize: normalizeStage({ boilerplate: new BoilerplateRepository(redis, prefix) }),
-    enrich: passThrough,
-    cluster: passThrough,
+    cluster: clusterStage({
+      lsh,
+      stories: new StoriesRepository(es, config.indexPrefix),
+      semantic: config.models.enabled,
+    }),
     detect: passThrough,
     index: indexStage({ posts: context.posts, rejects, ledger }),
   };
+  const encoders: Encoder[] = [];
   const pending = (): Promise<number> => pendingJobs(queues);
   return {
     queues,
     ledger,
     rejects,
     pending,
-    startWorkers: (stages) =>
-      startWorkers({
+    async startWorkers(only) {
+      const enrich = (only ?? STAGES).includes('enrich') && config.models.enabled;
+      const handlers: Record<Stage, StageHandler> = {
+        ...stages,
+        enrich: enrich ? await loadEnrichStage(context, encoders) : passThrough,
+      };
+      return startWorkers({
         connection: redis,
         prefix,
         queues,
@@ -62,8 +90,9 @@ export function createPipeline(context: Context): Pipeline {
         concurrency: (stage) => config.pipeline.stageConcurrency[stage] ?? config.pipeline.workerConcurrency,
         lockMs: config.pipeline.workerLockMs,
         backoffMs: config.pipeline.jobBackoffMs,
-        ...(stages ? { stages } : {}),
-      }),
+        ...(only ? { stages: only } : {}),
+      });
+    },
     producer: (source) =>
       BatchProducer.start(source, {
         ingestQueue: queues.ingest,
@@ -73,6 +102,25 @@ export function createPipeline(context: Context): Pipeline {
         maxPendingBatches: config.pipeline.maxPendingBatches,
         pending,
       }),
-    close: () => closeQueues(queues),
+    async close() {
+      await Promise.all(encoders.splice(0).map((encoder) => encoder.close()));
+      await closeQueues(queues);
+    },
   };
+}
+
+/** The encoder and the topic heads of the enrich stage; the encoder is closed with the pipeline. */
+async function loadEnrichStage(context: Context, encoders: Encoder[]): Promise<StageHandler> {
+  const entry = getModelEntry('multilingual-e5-small');
+  // Heads first: a head trained on another encoder version fails before the model is loaded.
+  const classifier = Classifier.load({
+    encoder: { model: entry.name, version: entry.version, dim: entry.dim },
+    tasks: ['topic'],
+  });
+  const encoder = await createEncoder(context.config, {
+    model: 'multilingual-e5-small',
+    maxTokens: classifier.maxTokens,
+  });
+  encoders.push(encoder);
+  return enrichStage({ encoder, classifier });
 }

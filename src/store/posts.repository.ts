@@ -32,6 +32,21 @@ export class PostsRepository {
     return new Set(response.docs.filter((doc) => 'found' in doc && doc.found).map((doc) => doc._id));
   }
 
+  /**
+   * Which of these ids carry an embedding. Elasticsearch 9 leaves dense vectors out of returned
+   * `_source`, so presence is asked of the index itself.
+   */
+  async idsWithVector(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const response = await this.client.search({
+      index: this.index,
+      query: { bool: { filter: [{ ids: { values: [...ids] } }, { exists: { field: 'vector' } }] } },
+      _source: false,
+      size: ids.length,
+    });
+    return new Set(response.hits.hits.flatMap((hit) => (hit._id === undefined ? [] : [hit._id])));
+  }
+
   async count(): Promise<number> {
     return (await this.client.count({ index: this.index })).count;
   }

@@ -45,6 +45,7 @@ describe('pipeline under failure', () => {
         BATCH_SIZE: '50',
         WORKER_LOCK_MS: '2000',
         LOG_LEVEL: 'silent',
+        DOZOR_MODELS: 'off',
       },
       stdio: 'ignore',
     });
@@ -74,7 +75,7 @@ describe('pipeline under failure', () => {
   const config = loadConfig();
   const localRedis = config.redisUrl === undefined;
   (localRedis ? it : it.skip)('when Redis restarts mid-import, nothing is lost or duplicated', async () => {
-    const workers = pipeline.startWorkers();
+    const workers = await pipeline.startWorkers();
     try {
       const total = 6000;
       const producing = produce(pipeline, total, '@redis_restart');

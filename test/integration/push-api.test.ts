@@ -26,7 +26,7 @@ describe('POST /api/v1/posts', () => {
   beforeAll(async () => {
     context = await createTestContext('push');
     pipeline = createPipeline(context);
-    workers = pipeline.startWorkers();
+    workers = await pipeline.startWorkers();
     server = await startApi(context, pipeline, 0);
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;

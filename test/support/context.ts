@@ -22,6 +22,8 @@ export async function createTestContext(
       DOZOR_INDEX_PREFIX: prefix,
       DOZOR_QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'silent',
+      // Most tests prove data flow, not models; the ones about models turn them on explicitly.
+      DOZOR_MODELS: 'off',
       ...env,
     },
   });

@@ -94,7 +94,7 @@ export function registerImport(program: Command): void {
         const mapping = parseMapping(options.map);
         const context = await createContext({ logToStderr: true });
         const pipeline = createPipeline(context);
-        const workers = options.workers ? pipeline.startWorkers() : undefined;
+        const workers = options.workers ? await pipeline.startWorkers() : undefined;
         const fileErrors: string[] = [];
         try {
           const producer = await pipeline.producer(`import ${options.format}: ${files.join(', ')}`);

@@ -16,7 +16,7 @@ export function registerServe(program: Command): void {
       action(async (options: { port?: number; workers?: boolean }) => {
         const context = await createContext();
         const pipeline = createPipeline(context);
-        const workers = options.workers === true ? pipeline.startWorkers() : undefined;
+        const workers = options.workers === true ? await pipeline.startWorkers() : undefined;
         const server = await startApi(context, pipeline, options.port);
         const address = server.address();
         const port = typeof address === 'object' && address !== null ? address.port : context.config.api.port;

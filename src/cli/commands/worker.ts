@@ -24,7 +24,7 @@ export function registerWorker(program: Command): void {
         const stages = options.stages === undefined ? undefined : parseStages(options.stages);
         const context = await createContext();
         const pipeline = createPipeline(context);
-        const workers = pipeline.startWorkers(stages);
+        const workers = await pipeline.startWorkers(stages);
         context.logger.info({ stages: stages ?? STAGES }, 'workers started');
         process.stderr.write(
           `Dozor workers running (${(stages ?? STAGES).join(', ')}); Ctrl+C stops them.\n`,
