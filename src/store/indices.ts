@@ -7,7 +7,15 @@ export interface IndexDefinition {
   mappings: estypes.MappingTypeMapping;
 }
 
-export const INDEX_NAMES = ['posts', 'stories', 'alerts', 'sources', 'rejects'] as const;
+export const INDEX_NAMES = [
+  'posts',
+  'stories',
+  'alerts',
+  'sources',
+  'rejects',
+  'known-fakes',
+  'appeals',
+] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
 
 /** Embedding width of multilingual-e5-small. */
@@ -157,12 +165,66 @@ const rejects: IndexDefinition = {
   },
 };
 
+/** Known fakes and official refutations that new posts are matched against (semantic + lexical). */
+const knownFakes: IndexDefinition = {
+  name: 'known-fakes',
+  version: 1,
+  mappings: {
+    dynamic: false,
+    properties: {
+      id: keyword,
+      kind: keyword,
+      title: text,
+      text,
+      lemmas,
+      vector: { type: 'dense_vector', dims: VECTOR_DIMS, similarity: 'cosine', index: true },
+      modelVersion: keyword,
+      refutes: keyword,
+      placeIds: keyword,
+      origin: keyword,
+      alertId: keyword,
+      status: keyword,
+      confirmedAt: date,
+      createdAt: date,
+      updatedAt: date,
+    },
+  },
+};
+
+/** Residents' problems routed to a department, with their response deadline (one per story). */
+const appeals: IndexDefinition = {
+  name: 'appeals',
+  version: 1,
+  mappings: {
+    dynamic: false,
+    properties: {
+      id: keyword,
+      storyId: keyword,
+      title: text,
+      topic: keyword,
+      department: keyword,
+      routedBy: keyword,
+      region: keyword,
+      place: keyword,
+      openedAt: date,
+      deadlineAt: date,
+      status: keyword,
+      respondedAt: date,
+      responseMs: { type: 'long' },
+      createdAt: date,
+      updatedAt: date,
+    },
+  },
+};
+
 export const INDEX_DEFINITIONS: Record<IndexName, IndexDefinition> = {
   posts,
   stories,
   alerts,
   sources,
   rejects,
+  'known-fakes': knownFakes,
+  appeals,
 };
 
 /** The alias every reader and writer uses, e.g. `dozor-posts`. */
