@@ -54,6 +54,8 @@ const envSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /** Requests per minute per API key; beyond it the API answers 429 until the window resets. */
+  API_RATE_LIMIT: positiveInt.default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BULK_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   WORKER_CONCURRENCY: positiveInt.default(2),
@@ -106,7 +108,8 @@ export interface Config {
   esJavaHome: string | undefined;
   indexPrefix: string;
   queuePrefix: string;
-  api: { host: string; port: number; corsOrigins: string[] };
+  /** `rateLimitPerMinute`: requests per minute allowed to one API key. */
+  api: { host: string; port: number; corsOrigins: string[]; rateLimitPerMinute: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bulkMaxBytes: number;
   /** Local transformer models in the pipeline (enrich stage, semantic clustering); off for fast bulk loads. */
@@ -164,7 +167,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     esJavaHome: e.ES_JAVA_HOME,
     indexPrefix: e.DOZOR_INDEX_PREFIX,
     queuePrefix: e.DOZOR_QUEUE_PREFIX,
-    api: { host: e.API_HOST, port: e.API_PORT, corsOrigins: e.CORS_ORIGINS },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      corsOrigins: e.CORS_ORIGINS,
+      rateLimitPerMinute: e.API_RATE_LIMIT,
+    },
     logLevel: e.LOG_LEVEL,
     bulkMaxBytes: e.BULK_MAX_BYTES,
     models: { enabled: e.DOZOR_MODELS === 'on' },
