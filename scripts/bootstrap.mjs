@@ -62,9 +62,10 @@ switch (mode) {
     break;
   case 'start':
     prepare();
-    if (scripts['demo']) step('Loading the demo dataset (once)', 'npm', ['run', '-s', 'demo']);
-    process.stderr.write('\n==> Serving the API and dashboard (Ctrl+C to stop)\n');
-    spawnSync(process.execPath, [cli, 'serve', ...rest], { cwd: root, stdio: 'inherit' });
+    // Idempotent: a second start only counts the demo posts as duplicates and reuses the demo keys.
+    step('Loading the synthetic demo week and printing demo API keys', 'npm', ['run', '-s', 'demo']);
+    process.stderr.write('\n==> Serving the API and dashboard with pipeline workers (Ctrl+C to stop)\n');
+    spawnSync(process.execPath, [cli, 'serve', '--workers', ...rest], { cwd: root, stdio: 'inherit' });
     break;
   default:
     process.stderr.write(`Unknown mode ${mode}: use start, test or deps.\n`);
