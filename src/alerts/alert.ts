@@ -163,6 +163,16 @@ export interface Escalation {
   reason: string;
 }
 
+/** Another story found to be the same claim (a rewording, residents retelling it), folded into this alert. */
+export interface RelatedStory {
+  storyId: string;
+  posts: number;
+  sources: number;
+  score: number;
+  similarity: number;
+  linkedAt: string;
+}
+
 /** Department and deadline an alert is routed to (see src/detect/routing.ts). */
 export interface AlertRouting {
   department: string;
@@ -200,6 +210,8 @@ export interface AlertDocument {
   audit: AuditEntry[];
   escalations: Escalation[];
   evidence: AlertEvidence;
+  /** Fakes: other stories of the same claim; `postCount` and `sourceCount` include them. */
+  relatedStories?: RelatedStory[];
   routing?: AlertRouting;
   /** Posts and distinct sources behind the alert at the last update. */
   postCount: number;
@@ -209,6 +221,12 @@ export interface AlertDocument {
   /** When the alert was raised, and how long after the first post that was. */
   createdAt: string;
   timeToAlertMs: number;
+  /**
+   * Publication time of the newest post the detector had seen when it raised the alert, and its delay
+   * after the first post: the stream's own time to alert, without queueing delays.
+   */
+  triggerPostAt?: string;
+  eventTimeToAlertMs?: number;
   updatedAt: string;
   /** Last time a detector refreshed it (status changes by people do not count). */
   lastDetectedAt: string;

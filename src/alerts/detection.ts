@@ -35,6 +35,13 @@ export interface Detection {
   category?: string;
   magnitude?: Magnitude;
   routing?: AlertRouting;
+  /**
+   * Set when this detection is about another story of the subject's claim: it is folded into the
+   * subject's alert as a related story instead of replacing the alert's evidence.
+   */
+  relatedStory?: { storyId: string; similarity: number };
+  /** Publication time of the newest post behind this detection. */
+  observedAt?: string;
   detector: AlertDocument['detector'];
 }
 
@@ -54,6 +61,15 @@ function mergeMagnitude(a: Magnitude | undefined, b: Magnitude | undefined): Mag
     if (value > 0) out[key] = value;
   }
   return out;
+}
+
+/**
+ * The latest signal of each code, keeping older codes the new detection does not state (an ongoing
+ * emergency past its peak keeps the peak's burst signal), in the new detection's order first.
+ */
+function mergeSignals(previous: readonly AlertSignal[], latest: readonly AlertSignal[]): AlertSignal[] {
+  const codes = new Set(latest.map((s) => s.code));
+  return [...latest, ...previous.filter((s) => !codes.has(s.code))];
 }
 
 function withFlatFields(doc: AlertDocument, detection: Detection): AlertDocument {
@@ -79,6 +95,8 @@ export function applyDetection(
   detection: Detection,
   now: string,
 ): { doc: AlertDocument; change: DetectionChange } {
+  if (detection.relatedStory !== undefined && existing !== undefined)
+    return applyRelated(existing, detection, now);
   const subjectKey = subjectKeyOf(detection.subject);
   const by = `detector:${detection.detector.name}`;
   if (existing === undefined) {
@@ -103,6 +121,15 @@ export function applyDetection(
         firstPostAt: detection.firstPostAt,
         createdAt: now,
         timeToAlertMs: Math.max(0, Date.parse(now) - Date.parse(detection.firstPostAt)),
+        ...(detection.observedAt === undefined
+          ? {}
+          : {
+              triggerPostAt: detection.observedAt,
+              eventTimeToAlertMs: Math.max(
+                0,
+                Date.parse(detection.observedAt) - Date.parse(detection.firstPostAt),
+              ),
+            }),
         updatedAt: now,
         lastDetectedAt: now,
         revision: 1,
@@ -115,6 +142,13 @@ export function applyDetection(
     return { doc: created, change: 'created' };
   }
 
+  // The main story's counts plus those of related stories folded in earlier.
+  const related = existing.relatedStories ?? [];
+  detection = {
+    ...detection,
+    postCount: detection.postCount + related.reduce((n, r) => n + r.posts, 0),
+    sourceCount: detection.sourceCount + related.reduce((n, r) => n + r.sources, 0),
+  };
   const worse = severityRank(detection.severity) > severityRank(existing.severity);
   const jumped = detection.score >= existing.score + ESCALATION_SCORE_DELTA;
   const grew =
@@ -133,7 +167,7 @@ export function applyDetection(
       summary: detection.summary,
       severity,
       score,
-      signals: detection.signals,
+      signals: mergeSignals(existing.signals, detection.signals),
       evidence: detection.evidence,
       postCount: Math.max(existing.postCount, detection.postCount),
       sourceCount: Math.max(existing.sourceCount, detection.sourceCount),
@@ -170,4 +204,61 @@ export function applyDetection(
     doc.audit = existing.audit;
   }
   return { doc, change: escalated ? 'escalated' : 'updated' };
+}
+
+/**
+ * Folds a detection of a related story (the same claim in other words) into the alert: the story is
+ * listed with its counts, the alert's counts include it, severity and score only rise, and the main
+ * story's evidence and signals stay.
+ */
+function applyRelated(
+  existing: AlertDocument,
+  detection: Detection,
+  now: string,
+): { doc: AlertDocument; change: DetectionChange } {
+  const link = detection.relatedStory;
+  if (link === undefined) return { doc: existing, change: 'unchanged' };
+  const list = existing.relatedStories ?? [];
+  const before = list.find((r) => r.storyId === link.storyId);
+  if (
+    before !== undefined &&
+    before.posts === detection.postCount &&
+    before.sources === detection.sourceCount &&
+    before.score >= detection.score
+  )
+    return { doc: existing, change: 'unchanged' };
+  const entry = {
+    storyId: link.storyId,
+    posts: detection.postCount,
+    sources: detection.sourceCount,
+    score: Math.max(before?.score ?? 0, detection.score),
+    similarity: Math.round(link.similarity * 1000) / 1000,
+    linkedAt: before?.linkedAt ?? now,
+  };
+  const relatedStories = [...list.filter((r) => r.storyId !== link.storyId), entry];
+  const by = `detector:${detection.detector.name}`;
+  const worse = severityRank(detection.severity) > severityRank(existing.severity);
+  const severity = worse ? detection.severity : existing.severity;
+  const doc: AlertDocument = {
+    ...existing,
+    relatedStories,
+    postCount: existing.postCount - (before?.posts ?? 0) + entry.posts,
+    sourceCount: existing.sourceCount - (before?.sources ?? 0) + entry.sources,
+    severity,
+    score: Math.max(existing.score, detection.score),
+    updatedAt: now,
+    lastDetectedAt: now,
+    revision: existing.revision + 1,
+    audit:
+      before === undefined
+        ? [...existing.audit, { at: now, by, action: 'updated', to: link.storyId, note: 'связанная история' }]
+        : existing.audit,
+    escalations: [...existing.escalations],
+  };
+  if (worse) {
+    const reason = `Серьёзность выросла: ${SEVERITY_NAMES[existing.severity]} → ${SEVERITY_NAMES[severity]}`;
+    doc.escalations.push({ at: now, from: existing.severity, to: severity, score: doc.score, reason });
+    doc.audit.push({ at: now, by, action: 'escalated', from: existing.severity, to: severity, note: reason });
+  }
+  return { doc, change: worse ? 'escalated' : 'updated' };
 }

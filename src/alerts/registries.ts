@@ -146,18 +146,12 @@ export interface SourcesDeps {
   now?: () => Date;
 }
 
-/** Registers or updates a source; credibility defaults to its kind's (see detectors config). */
-export async function registerSource(
-  deps: SourcesDeps,
-  input: SourceInput,
-  by: Actor,
-): Promise<SourceRecord> {
+function sourceRecordOf(input: SourceInput, by: Actor, at: string): SourceRecord {
   if (input.channel.trim() === '') throw new ReviewError('invalid_input', 'channel must not be empty');
   const credibility = input.credibility ?? DETECTORS.sources.credibility[input.kind];
   if (!(credibility >= 0 && credibility <= 1))
     throw new ReviewError('invalid_input', 'credibility must be between 0 and 1');
-  const at = (deps.now ?? (() => new Date()))().toISOString();
-  const record: SourceRecord = {
+  return {
     id: sourceIdFor(input.platform, input.channel.trim()),
     platform: input.platform,
     channel: input.channel.trim(),
@@ -171,8 +165,29 @@ export async function registerSource(
     updatedAt: at,
     updatedBy: by,
   };
+}
+
+/** Registers or updates a source; credibility defaults to its kind's (see detectors config). */
+export async function registerSource(
+  deps: SourcesDeps,
+  input: SourceInput,
+  by: Actor,
+): Promise<SourceRecord> {
+  const record = sourceRecordOf(input, by, (deps.now ?? (() => new Date()))().toISOString());
   await deps.sources.upsert(record);
   return record;
+}
+
+/** Registers many sources at once (a registry file); all are validated before any is written. */
+export async function registerSources(
+  deps: { sources: Pick<SourcesRepository, 'bulkUpsert'>; now?: () => Date },
+  inputs: readonly SourceInput[],
+  by: Actor,
+): Promise<SourceRecord[]> {
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  const records = inputs.map((input) => sourceRecordOf(input, by, at));
+  await deps.sources.bulkUpsert(records);
+  return records;
 }
 
 export async function getSource(deps: Pick<SourcesDeps, 'sources'>, id: string): Promise<SourceRecord> {

@@ -81,6 +81,29 @@ const envSchema = z.object({
   JOB_BACKOFF_MS: positiveInt.default(1000),
   WORKER_LOCK_MS: positiveInt.min(1000).default(30_000),
   DOZOR_MODELS: z.enum(['on', 'off']).default('on'),
+  ALERT_WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (urls) => urls.every((u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol)),
+      {
+        message: 'must be comma-separated http(s) URLs',
+      },
+    ),
+  ALERT_WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  ALERT_WEBHOOK_ATTEMPTS: positiveInt.max(100).default(12),
+  ROUTING_TABLE_FILE: optionalString.refine((file) => file === undefined || existsSync(file), {
+    message: 'file does not exist',
+  }),
+  RESPONSE_DEADLINE_HOURS: z.coerce.number().positive().default(24),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -129,6 +152,16 @@ export interface Config {
     /** How long a worker's lock on a job lasts; a killed worker's jobs return to the queue after it. */
     workerLockMs: number;
   };
+  alerts: {
+    /** Receivers of new and escalated alerts (signed with `webhookSecret`). */
+    webhookUrls: string[];
+    webhookSecret: string | undefined;
+    webhookAttempts: number;
+    /** JSON routing table (region → topic → department); the built-in example table when unset. */
+    routingTableFile: string | undefined;
+    /** Response deadline of routed appeals. */
+    responseDeadlineMs: number;
+  };
 }
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -149,6 +182,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((e.ELASTICSEARCH_USERNAME === undefined) !== (e.ELASTICSEARCH_PASSWORD === undefined)) {
     throw new ConfigError(
       'Invalid configuration:\n  ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together.',
+    );
+  }
+  if (e.ALERT_WEBHOOK_URLS.length > 0 && e.ALERT_WEBHOOK_SECRET === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ALERT_WEBHOOK_SECRET must be set when ALERT_WEBHOOK_URLS is (payloads are signed).',
     );
   }
   const stateDir = path.resolve(e.DOZOR_STATE_DIR ?? path.join(PROJECT_ROOT, '.dozor'));
@@ -184,6 +222,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jobAttempts: e.JOB_ATTEMPTS,
       jobBackoffMs: e.JOB_BACKOFF_MS,
       workerLockMs: e.WORKER_LOCK_MS,
+    },
+    alerts: {
+      webhookUrls: e.ALERT_WEBHOOK_URLS,
+      webhookSecret: e.ALERT_WEBHOOK_SECRET,
+      webhookAttempts: e.ALERT_WEBHOOK_ATTEMPTS,
+      routingTableFile: e.ROUTING_TABLE_FILE,
+      responseDeadlineMs: Math.round(e.RESPONSE_DEADLINE_HOURS * 3_600_000),
     },
   });
 }

@@ -100,8 +100,12 @@ export const DETECTORS = {
     /** Known-fake registry match: cosine of e5 vectors, or lemma containment of the entry in the post. */
     semanticMatch: 0.9,
     lexicalMatch: 0.6,
+    /** Two stories about one place are one claim (one alert) at this cosine, or 3 shared distinctive stems. */
+    sameClaimCosine: 0.88,
     /** Entries with fewer content lemmas than this are matched semantically only (too short to be specific). */
     lexicalMinLemmas: 6,
+    /** A refutation about the same place answers a claim sharing this share of 3 distinctive stems (2 of 3). */
+    refutationStems: 2 / 3,
     /** Official refutations are detected in official posts by these patterns. */
     refutationPatterns: [
       /не соответству\p{L}* действительност/iu,

@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import { ScriptRunner } from './scripts';
+
+/** Increments of one batch: posts per (hour, topic), and lemma counts per (day, topic). */
+export interface TrendIncrements {
+  /** Hour bucket (epoch ms) → topic → posts; the pseudo-topic `*` counts all posts. */
+  topics: Map<number, Map<string, number>>;
+  /** Day bucket (epoch ms) → topic → lemma → count. */
+  terms: Map<number, Map<string, Map<string, number>>>;
+}
+
+export const ALL_TOPICS = '*';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Terms kept per (day, topic): the long tail says nothing about trends and would fill memory. */
+const TERMS_KEPT = 2000;
+
+/**
+ * Adds one batch's counts once: a marker per batch key makes retries of the same batch add nothing
+ * (the marker and the counts are written in one script, so a crash leaves neither or both).
+ */
+const ADD = `
+local p = ARGV[1]
+local batch = ARGV[2]
+local ttl = tonumber(ARGV[3])
+local keep = tonumber(ARGV[4])
+if redis.call('SET', p .. 'batch:' .. batch, '1', 'NX', 'PX', 2 * 86400000) == false then return 0 end
+local i = 5
+local nTopics = tonumber(ARGV[i]); i = i + 1
+for _ = 1, nTopics do
+  local key = p .. 'topics:' .. ARGV[i]
+  redis.call('HINCRBY', key, ARGV[i + 1], tonumber(ARGV[i + 2]))
+  redis.call('PEXPIRE', key, ttl)
+  i = i + 3
+end
+local nTerms = tonumber(ARGV[i]); i = i + 1
+local touched = {}
+for _ = 1, nTerms do
+  local key = p .. 'terms:' .. ARGV[i] .. ':' .. ARGV[i + 1]
+  redis.call('ZINCRBY', key, tonumber(ARGV[i + 3]), ARGV[i + 2])
+  touched[key] = true
+  i = i + 4
+end
+for key in pairs(touched) do
+  redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
+  redis.call('PEXPIRE', key, ttl)
+end
+return 1
+`;
+
+/**
+ * Trend counters in Redis: posts per topic per hour (with the total), and top lemmas per topic per day,
+ * kept for the baseline period plus a week. Shared by every worker; retried batches count once.
+ */
+export class TrendsRepository {
+  private readonly p: string;
+  private readonly scripts: ScriptRunner<'ADD'>;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly options: { keepDays: number },
+  ) {
+    this.p = `${prefix}:trends:`;
+    this.scripts = new ScriptRunner(redis, { ADD });
+  }
+
+  /** Adds a batch's counts, once per `batchKey`; returns false when the batch was counted before. */
+  async add(batchKey: string, increments: TrendIncrements): Promise<boolean> {
+    const topicArgs: (string | number)[] = [];
+    let topicCount = 0;
+    for (const [hour, topics] of increments.topics) {
+      for (const [topic, n] of topics) {
+        topicArgs.push(hour, topic, n);
+        topicCount++;
+      }
+    }
+    const termArgs: (string | number)[] = [];
+    let termCount = 0;
+    for (const [day, topics] of increments.terms) {
+      for (const [topic, terms] of topics) {
+        for (const [term, n] of terms) {
+          termArgs.push(day, topic, term, n);
+          termCount++;
+        }
+      }
+    }
+    const [reply] = await this.scripts.run([
+      {
+        script: 'ADD',
+        args: [
+          this.p,
+          batchKey,
+          this.options.keepDays * DAY,
+          TERMS_KEPT,
+          topicCount,
+          ...topicArgs,
+          termCount,
+          ...termArgs,
+        ],
+      },
+    ]);
+    return Number(reply) === 1;
+  }
+
+  /** Posts per topic for each hour bucket (epoch ms) asked; hours without posts map to an empty record. */
+  async hourly(hours: readonly number[]): Promise<Map<number, Record<string, number>>> {
+    const pipeline = this.redis.pipeline();
+    for (const hour of hours) pipeline.hgetall(`${this.p}topics:${hour}`);
+    const results = (await pipeline.exec()) ?? [];
+    const out = new Map<number, Record<string, number>>();
+    hours.forEach((hour, i) => {
+      const [error, value] = results[i] ?? [null, {}];
+      if (error) throw error;
+      const record: Record<string, number> = {};
+      if (value !== null && typeof value === 'object') {
+        for (const [topic, n] of Object.entries(value)) record[topic] = Number(n);
+      }
+      out.set(hour, record);
+    });
+    return out;
+  }
+
+  /** Top lemmas of a topic on the given days (summed), most frequent first. */
+  async terms(topic: string, days: readonly number[], limit: number): Promise<Map<string, number>> {
+    const pipeline = this.redis.pipeline();
+    for (const day of days) pipeline.zrevrange(`${this.p}terms:${day}:${topic}`, 0, limit * 4, 'WITHSCORES');
+    const results = (await pipeline.exec()) ?? [];
+    const out = new Map<string, number>();
+    for (const [error, value] of results) {
+      if (error) throw error;
+      const flat = Array.isArray(value) ? value.map(String) : [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const term = flat[i] ?? '';
+        out.set(term, (out.get(term) ?? 0) + Number(flat[i + 1]));
+      }
+    }
+    return out;
+  }
+}
+
+export { HOUR as TREND_HOUR_MS, DAY as TREND_DAY_MS };
