@@ -11,6 +11,7 @@ import { registerNormalize } from './commands/normalize';
 import { registerServe } from './commands/serve';
 import { registerServices } from './commands/services';
 import { registerSimilar } from './commands/similar';
+import { registerStories } from './commands/stories';
 import { registerWorker } from './commands/worker';
 
 /** Builds the `dozor` command tree; kept separate from parsing so tests can inspect it. */
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerClassify(program);
   registerEmbed(program);
   registerSimilar(program);
+  registerStories(program);
   return program;
 }
 

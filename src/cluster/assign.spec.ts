@@ -1,17 +1,29 @@
 import { decide, type CandidateStory } from './assign';
+import { extractFacts, factView } from './facts';
 import { comparisonText } from './minhash';
 import { sketchText } from './similarity';
 
 const text =
   'В Коврове с 10:00 до 18:00 завтра отключат горячую воду на улицах Ленина, Труда и Кирова. Управляющая компания объясняет отключение ремонтом теплотрассы.';
-const edit = text.replace('18:00', '19:00').replace('ремонтом', 'плановым ремонтом');
+const edit = text.replace('завтра', 'завтра утром').replace('ремонтом', 'плановым ремонтом');
+// The same phrasing about another town and other streets: a different event.
+const sibling = text
+  .replace('Коврове', 'Муроме')
+  .replace('Ленина, Труда и Кирова', 'Мира, Лесной и Чкалова')
+  .replace('18:00', '17:00');
 const loose =
   'В Коврове завтра не будет горячей воды на Ленина и Кирова: компания меняет трубы теплотрассы, воду дадут к вечеру.';
 
 const story = (storyId: string, t: string, rejected: string[] = []): CandidateStory => ({
   storyId,
-  exemplars: [{ postId: `${storyId}-p`, text: comparisonText(t) }],
+  exemplars: [{ postId: `${storyId}-p`, text: comparisonText(t), facts: extractFacts(t) }],
   rejected: new Set(rejected),
+});
+const neighbour = (storyId: string, t: string, score: number) => ({
+  storyId,
+  postId: `${storyId}-n`,
+  score,
+  facts: factView(extractFacts(t), comparisonText(t)),
 });
 
 describe('assignment decisions', () => {
@@ -34,18 +46,37 @@ describe('assignment decisions', () => {
   });
 
   it('no candidate above auto-merge means a new story; weaker semantic neighbours become suggestions', () => {
-    const d = decide(
-      sketchText(loose, 'f'),
-      undefined,
-      [story('s1', text)],
-      [{ storyId: 's3', postId: 'p', score: 0.93 }],
-    );
+    const d = decide(sketchText(loose, 'f'), undefined, [story('s1', text)], [neighbour('s3', loose, 0.93)]);
     expect(d.primary).toBeUndefined();
     expect(d.suggestions.map((s) => s.storyId)).toContain('s3');
   });
 
   it('a very close semantic neighbour joins automatically when text levels fail', () => {
-    const d = decide(sketchText(loose, 'f'), undefined, [], [{ storyId: 's4', postId: 'p', score: 0.99 }]);
+    const d = decide(sketchText(loose, 'f'), undefined, [], [neighbour('s4', loose, 0.99)]);
     expect(d.primary).toMatchObject({ storyId: 's4', level: 'semantic' });
+  });
+
+  it('the same phrasing about another town is neither merged nor suggested, at any level', () => {
+    const d = decide(sketchText(sibling, 'f'), undefined, [story('s1', text)], [neighbour('s2', text, 0.99)]);
+    expect(d).toEqual({ primary: undefined, bridges: [], suggestions: [] });
+  });
+
+  it('a copy with one figure changed is suggested for an analyst, not merged', () => {
+    const corrected = text.replace('18:00', '19:00');
+    const d = decide(sketchText(corrected, 'f'), undefined, [story('s1', text)], []);
+    expect(d.primary).toBeUndefined();
+    expect(d.suggestions).toMatchObject([{ storyId: 's1', level: 'near' }]);
+  });
+
+  it('a story joins on its best exemplar even when another exemplar states other facts', () => {
+    const both: CandidateStory = {
+      storyId: 's1',
+      exemplars: [...story('x', sibling).exemplars, ...story('y', text).exemplars],
+      rejected: new Set(),
+    };
+    expect(decide(sketchText(edit, 'f'), undefined, [both], []).primary).toMatchObject({
+      storyId: 's1',
+      viaPostId: 'y-p',
+    });
   });
 });

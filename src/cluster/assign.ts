@@ -1,5 +1,12 @@
-import { charShingles } from './minhash';
-import { nearScore, nearStrength, semanticStrength, type TextSketch } from './similarity';
+import { changedFacts, type FactView } from './facts';
+import {
+  exemplarSketch,
+  nearScore,
+  nearStrength,
+  semanticStrength,
+  type LinkStrength,
+  type TextSketch,
+} from './similarity';
 import { LIMITS } from './thresholds';
 
 /** A text kept for verification: one of the first variants that joined a story. */
@@ -7,6 +14,8 @@ export interface Exemplar {
   postId: string;
   /** Comparison form of the text. */
   text: string;
+  /** Its facts (see src/cluster/facts.ts): the comparison form has lost the capitals they need. */
+  facts: readonly string[];
 }
 
 /** A story the LSH buckets (or this batch) proposed, with what is needed to verify it. */
@@ -17,11 +26,13 @@ export interface CandidateStory {
   rejected: ReadonlySet<string>;
 }
 
-/** A story found by kNN on post vectors: the nearest member and its cosine. */
+/** A story found by kNN on post vectors: the nearest member, its cosine and its facts. */
 export interface SemanticHit {
   storyId: string;
   postId: string;
   score: number;
+  /** Facts of the neighbour's text; a conflict with the post's facts rules the hit out. */
+  facts: FactView;
 }
 
 export const LEVELS = ['exact', 'near', 'semantic'] as const;
@@ -45,19 +56,21 @@ export interface Decision {
   suggestions: Link[];
 }
 
-/** Caches exemplar shingle sets within a batch: many posts verify against the same few stories. */
+/** Caches exemplar sketches within a batch: many posts verify against the same few stories. */
 export class ExemplarCache {
-  private readonly sets = new Map<string, Uint32Array>();
+  private readonly sketches = new Map<string, TextSketch>();
 
-  shingles(exemplar: Exemplar): Uint32Array {
-    let set = this.sets.get(exemplar.postId);
-    if (set === undefined) {
-      set = charShingles(exemplar.text);
-      this.sets.set(exemplar.postId, set);
+  sketch(exemplar: Exemplar): TextSketch {
+    let sketch = this.sketches.get(exemplar.postId);
+    if (sketch === undefined) {
+      sketch = exemplarSketch(exemplar.text, exemplar.facts);
+      this.sketches.set(exemplar.postId, sketch);
     }
-    return set;
+    return sketch;
   }
 }
+
+const RANK: Record<LinkStrength, number> = { none: 0, suggest: 1, auto: 2 };
 
 const LEVEL_RANK: Record<Level, number> = { exact: 0, near: 1, semantic: 2 };
 
@@ -91,24 +104,29 @@ export function decide(
       suggestions: [],
     };
   }
-  const nearBest = new Map<string, Link>();
+  const nearBest = new Map<string, { strength: LinkStrength; link: Link }>();
   for (const candidate of candidates) {
     for (const exemplar of candidate.exemplars) {
-      const other = { fingerprint: '', text: exemplar.text, shingles: cache.shingles(exemplar), bands: [] };
-      const score = nearScore(post, other).score;
+      const near = nearScore(post, cache.sketch(exemplar));
+      const strength = nearStrength(near);
+      if (strength === 'none') continue;
+      // The story's link is its strongest exemplar's: an auto-level one beats any suggestion.
       const known = nearBest.get(candidate.storyId);
-      if (known === undefined || score > known.score) {
+      if (
+        known === undefined ||
+        RANK[strength] > RANK[known.strength] ||
+        (strength === known.strength && near.score > known.link.score)
+      ) {
         nearBest.set(candidate.storyId, {
-          storyId: candidate.storyId,
-          level: 'near',
-          score,
-          viaPostId: exemplar.postId,
+          strength,
+          link: { storyId: candidate.storyId, level: 'near', score: near.score, viaPostId: exemplar.postId },
         });
       }
     }
   }
   const semanticBest = new Map<string, Link>();
   for (const hit of semantic) {
+    if (changedFacts(post.facts, hit.facts) > 0) continue;
     const known = semanticBest.get(hit.storyId);
     if (known === undefined || hit.score > known.score) {
       semanticBest.set(hit.storyId, {
@@ -124,9 +142,10 @@ export function decide(
   const auto: Link[] = [];
   const suggest: Link[] = [];
   for (const storyId of new Set([...nearBest.keys(), ...semanticBest.keys()])) {
-    const near = nearBest.get(storyId);
+    const nearHit = nearBest.get(storyId);
+    const near = nearHit?.link;
     const sem = semanticBest.get(storyId);
-    const nearLevel = near ? nearStrength(near.score) : 'none';
+    const nearLevel = nearHit?.strength ?? 'none';
     const semLevel = sem ? semanticStrength(sem.score) : 'none';
     if (near && nearLevel === 'auto') auto.push(near);
     else if (sem && semLevel === 'auto') auto.push(sem);

@@ -15,6 +15,8 @@ export interface PairResult {
   exact: boolean;
   near: number;
   semantic: number | null;
+  /** The texts state different numbers or names (see src/cluster/facts.ts): why a close pair is `different`. */
+  conflict: boolean;
   verdict: Verdict;
 }
 
@@ -39,13 +41,14 @@ export async function scorePairs(pairs: readonly PairInput[], encoder?: Encoder)
     // Empty texts have an empty fingerprint: never a duplicate of anything.
     const scores: PairScores & { verdict: Verdict } =
       x.a.fingerprint === '' || x.b.fingerprint === ''
-        ? { exact: false, near: 0, semantic: null, verdict: 'different' }
+        ? { exact: false, near: 0, semantic: null, conflict: false, verdict: 'different' }
         : comparePair(x.sa, x.sb, va && vb ? { a: va, b: vb } : undefined);
     return {
       id: pair.id,
       exact: scores.exact,
       near: round(scores.near),
       semantic: scores.semantic === null ? null : round(scores.semantic),
+      conflict: scores.conflict,
       verdict: scores.verdict,
     };
   });

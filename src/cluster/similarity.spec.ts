@@ -4,7 +4,9 @@ import { NEAR, VERDICT } from './thresholds';
 const original =
   'В Коврове с 10:00 до 18:00 завтра отключат горячую воду на улицах Ленина, Труда и Кирова. Управляющая компания объясняет отключение ремонтом теплотрассы.';
 const edited =
-  'В Коврове с 10:00 до 19:00 завтра отключат горячую воду на улицах Ленина, Труда и Кирова! Управляющая компания объясняет отключение плановым ремонтом теплотрассы.';
+  'В Коврове с 10:00 до 18:00 завтра утром отключат горячую воду на улицах Ленина, Труда и Кирова! Управляющая компания объясняет отключение плановым ремонтом теплотрассы.';
+const sibling =
+  'В Муроме с 10:00 до 17:00 завтра отключат горячую воду на улицах Мира, Лесной и Чкалова. Управляющая компания объясняет отключение ремонтом теплотрассы.';
 const other =
   'Во Владимире прошёл фестиваль уличной еды: более ста участников и тысячи гостей на Соборной площади.';
 
@@ -13,6 +15,13 @@ describe('pair verification and verdicts', () => {
     const score = nearScore(sketchText(original, 'a'), sketchText(edited, 'b'));
     expect(score.score).toBeGreaterThanOrEqual(NEAR.autoMerge);
     expect(comparePair(sketchText(original, 'a'), sketchText(edited, 'b')).verdict).toBe('near-duplicate');
+  });
+
+  it('the same phrasing about another town and other streets is different despite a high score', () => {
+    const pair = comparePair(sketchText(original, 'a'), sketchText(sibling, 's'));
+    expect(pair.near).toBeGreaterThanOrEqual(NEAR.autoMerge);
+    expect(pair).toMatchObject({ conflict: true, verdict: 'different' });
+    expect(nearScore(sketchText(original, 'a'), sketchText(sibling, 's')).changedFacts).toBe(5);
   });
 
   it('unrelated texts are different', () => {
@@ -40,9 +49,11 @@ describe('pair verification and verdicts', () => {
   });
 
   it('semantic scores decide paraphrases only when the text levels do not', () => {
-    expect(verdictOf({ exact: false, near: 0.1, semantic: VERDICT.paraphrase })).toBe('paraphrase');
-    expect(verdictOf({ exact: false, near: 0.1, semantic: null })).toBe('different');
-    expect(verdictOf({ exact: false, near: VERDICT.nearDuplicate, semantic: 0 })).toBe('near-duplicate');
+    const pair = { exact: false, conflict: false };
+    expect(verdictOf({ ...pair, near: 0.1, semantic: VERDICT.paraphrase })).toBe('paraphrase');
+    expect(verdictOf({ ...pair, near: 0.1, semantic: null })).toBe('different');
+    expect(verdictOf({ ...pair, near: VERDICT.nearDuplicate, semantic: 0 })).toBe('near-duplicate');
+    expect(verdictOf({ ...pair, near: 1, semantic: 1, conflict: true })).toBe('different');
   });
 
   it('edit similarity is 1 for equal texts and 0 for fully different ones of equal length', () => {

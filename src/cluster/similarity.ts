@@ -1,13 +1,19 @@
 import { distance } from 'fastest-levenshtein';
+import { changedFacts, extractFacts, factView, type FactView } from './facts';
 import { MinHasher, charShingles, comparisonText, jaccardSorted } from './minhash';
 import { NEAR, SEMANTIC, SKETCH, VERDICT } from './thresholds';
 
-/** What clustering keeps of a text: its fingerprint, comparison form, shingle set and LSH band keys. */
+/**
+ * What clustering keeps of a text: its fingerprint, comparison form, shingle set, facts and LSH band
+ * keys.
+ */
 export interface TextSketch {
   fingerprint: string;
   /** Comparison form (see {@link comparisonText}), truncated to `SKETCH.maxCompareChars`. */
   text: string;
   shingles: Uint32Array;
+  /** Numbers and names the text states (see src/cluster/facts.ts). */
+  facts: FactView;
   /** Empty when the text is too short for the near level. */
   bands: string[];
 }
@@ -23,7 +29,12 @@ export function sketchText(
   const text = comparisonText(textClean);
   const shingles = charShingles(text);
   const bands = text.length >= SKETCH.minChars ? hasher.bandKeys(hasher.signature(shingles)) : [];
-  return { fingerprint, text, shingles, bands };
+  return { fingerprint, text, shingles, facts: factView(extractFacts(textClean), text), bands };
+}
+
+/** The sketch of a stored exemplar (comparison text and facts kept in Redis); no bands needed. */
+export function exemplarSketch(text: string, facts: readonly string[]): TextSketch {
+  return { fingerprint: '', text, shingles: charShingles(text), facts: factView(facts, text), bands: [] };
 }
 
 /** Near-level evidence for one pair. */
@@ -38,6 +49,11 @@ export interface NearScore {
   containment: number;
   /** max of the three: Jaccard tolerates moved paragraphs, edit similarity short texts, containment additions. */
   score: number;
+  /**
+   * Facts exchanged between the texts (see {@link changedFacts}): each states numbers or names the
+   * other lacks — the same phrasing about different events. Such a pair is never merged automatically.
+   */
+  changedFacts: number;
 }
 
 /** 1 − normalized Levenshtein distance of two comparison texts. */
@@ -49,7 +65,8 @@ export function editSimilarity(a: string, b: string): number {
 
 /** Near-level score of two sketches; texts too short for shingles rely on edit similarity alone. */
 export function nearScore(a: TextSketch, b: TextSketch): NearScore {
-  if (a.text.length === 0 || b.text.length === 0) return { jaccard: 0, edit: 0, containment: 0, score: 0 };
+  if (a.text.length === 0 || b.text.length === 0)
+    return { jaccard: 0, edit: 0, containment: 0, score: 0, changedFacts: 0 };
   const jaccard = jaccardSorted(a.shingles, b.shingles);
   // fastest-levenshtein is bit-parallel (Myers): ~0.1 ms for two 2,000-character texts.
   const edit = editSimilarity(a.text, b.text);
@@ -59,7 +76,13 @@ export function nearScore(a: TextSketch, b: TextSketch): NearScore {
       ? // |A ∩ B| from Jaccard: J = c / (|A| + |B| − c)  ⇒  c = J (|A| + |B|) / (1 + J).
         (jaccard * (a.shingles.length + b.shingles.length)) / (1 + jaccard) / smaller
       : 0;
-  return { jaccard, edit, containment, score: Math.max(jaccard, edit, containment) };
+  return {
+    jaccard,
+    edit,
+    containment,
+    score: Math.max(jaccard, edit, containment),
+    changedFacts: changedFacts(a.facts, b.facts),
+  };
 }
 
 /** Cosine of two L2-normalized vectors (a dot product); undefined when either is missing. */
@@ -76,16 +99,22 @@ export function cosine(
 export const VERDICTS = ['duplicate', 'near-duplicate', 'paraphrase', 'different'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** The three levels of sameness of a pair; `semantic` is null when no encoder was available. */
+/**
+ * The three levels of sameness of a pair; `semantic` is null when no encoder was available. `conflict`:
+ * the texts state different facts (see {@link NearScore.changedFacts}), which rules out every verdict
+ * but `duplicate` and `different`.
+ */
 export interface PairScores {
   exact: boolean;
   near: number;
   semantic: number | null;
+  conflict: boolean;
 }
 
 /** Verdict of a pair from its scores, with the thresholds of `thresholds.ts`. */
 export function verdictOf(scores: PairScores): Verdict {
   if (scores.exact) return 'duplicate';
+  if (scores.conflict) return 'different';
   if (scores.near >= VERDICT.nearDuplicate) return 'near-duplicate';
   if (scores.semantic !== null && scores.semantic >= VERDICT.paraphrase) return 'paraphrase';
   return 'different';
@@ -98,20 +127,33 @@ export function comparePair(
   vectors?: { a: ArrayLike<number>; b: ArrayLike<number> },
 ): PairScores & { verdict: Verdict } {
   const exact = a.fingerprint === b.fingerprint;
-  const near = exact ? 1 : nearScore(a, b).score;
+  const near = exact ? { score: 1, changedFacts: 0 } : nearScore(a, b);
   const semantic = vectors ? (cosine(vectors.a, vectors.b) ?? null) : null;
-  const scores = { exact, near, semantic };
+  const scores = { exact, near: near.score, semantic, conflict: near.changedFacts > 0 };
   return { ...scores, verdict: verdictOf(scores) };
 }
 
 /** How one level's score relates a post to a story. */
 export type LinkStrength = 'auto' | 'suggest' | 'none';
 
-export function nearStrength(score: number): LinkStrength {
-  if (score >= NEAR.autoMerge) return 'auto';
-  return score >= NEAR.suggest ? 'suggest' : 'none';
+/**
+ * Strength of a near-level link. Texts that exchange facts are never merged: with a single replaced
+ * fact and an otherwise auto-merge score (a corrected figure, or the same report about the next house)
+ * the pair is suggested for an analyst; with more it is not linked at all — that is the same phrasing
+ * about another event, and suggesting every such sibling would bury the analyst.
+ */
+export function nearStrength(near: Pick<NearScore, 'score' | 'changedFacts'>): LinkStrength {
+  if (near.changedFacts > NEAR.maxChangedFactsToSuggest) return 'none';
+  if (near.changedFacts > 0) return near.score >= NEAR.autoMerge ? 'suggest' : 'none';
+  if (near.score >= NEAR.autoMerge) return 'auto';
+  return near.score >= NEAR.suggest ? 'suggest' : 'none';
 }
 
+/**
+ * Strength of a semantic score of a pair without a fact conflict (the caller drops conflicting
+ * neighbours: a paraphrase restates the same facts in other words, so a neighbour stating different
+ * facts — the same kind of news about another town — is no paraphrase however close its vector is).
+ */
 export function semanticStrength(score: number): LinkStrength {
   if (score >= SEMANTIC.autoMerge) return 'auto';
   return score >= SEMANTIC.suggest ? 'suggest' : 'none';

@@ -15,7 +15,14 @@ export type StoryOp =
   | { kind: 'merge-into'; into: string; at: string; by: string; postId?: string }
   /** Applied to the survivor: folds in the loser's content (skipped if already absorbed). */
   | { kind: 'absorb'; loser: StoryDocument; at: string; by: string; postId?: string }
-  | { kind: 'decide'; postId: string; state: 'confirmed' | 'rejected'; at: string; by: string };
+  | {
+      kind: 'decide';
+      postId: string;
+      state: 'confirmed' | 'rejected';
+      at: string;
+      by: string;
+      note?: string;
+    };
 
 /** The outcome of applying ops to one record. */
 export interface OpsResult {
@@ -79,7 +86,7 @@ export function applyOps(
         break;
       }
       case 'decide': {
-        if (doc !== undefined) decideMember(doc, op.postId, op.state, op.by, op.at);
+        if (doc !== undefined) decideMember(doc, op);
         break;
       }
       case 'merge-into': {

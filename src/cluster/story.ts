@@ -301,20 +301,27 @@ export function absorb(
   return { survivor: bound(survivor), loser: bound(merged) };
 }
 
-/** Records an analyst's decision on a member; returns false when the post is not listed in the story. */
+/**
+ * Records an analyst's decision on a member, with who decided and why; returns false when the post is
+ * not listed in the story. A decision made already is not recorded twice (a retried request).
+ */
 export function decideMember(
   doc: StoryDocument,
-  postId: string,
-  state: 'confirmed' | 'rejected',
-  by: string,
-  at: string,
+  decision: { postId: string; state: 'confirmed' | 'rejected'; by: string; at: string; note?: string },
 ): boolean {
-  const member = doc.members.find((m) => m.postId === postId);
+  const member = doc.members.find((m) => m.postId === decision.postId);
   if (!member) return false;
+  if (member.state === decision.state) return true;
   if (member.state === 'suggested') doc.suggestedCount = Math.max(0, doc.suggestedCount - 1);
-  member.state = state;
-  doc.history.push({ at, type: state, postId, by });
-  doc.updatedAt = at;
+  member.state = decision.state;
+  doc.history.push({
+    at: decision.at,
+    type: decision.state,
+    postId: decision.postId,
+    by: decision.by,
+    ...(decision.note === undefined ? {} : { note: decision.note }),
+  });
+  doc.updatedAt = decision.at;
   bound(doc);
   return true;
 }

@@ -34,9 +34,11 @@ export const NEAR = {
    */
   minContainedShingles: 96,
   /** At or above: the same text with light edits — joins the story automatically. */
-  autoMerge: 0.6,
+  autoMerge: 0.82,
   /** At or above (and below `autoMerge`): linked as a suggested member for an analyst to decide. */
   suggest: 0.4,
+  /** Texts exchanging at most this many facts (and scoring `autoMerge`) are still suggested. */
+  maxChangedFactsToSuggest: 1,
 } as const;
 
 /**

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
  *
  *   fp:<fingerprint>  → story id           exact level; SET NX makes concurrent copies agree
  *   b:<band key>      → set of story ids   LSH buckets; at most `bucketCap` stories each
- *   ex:<story>        → list "post\ttext"  exemplars for verification; `exemplarCap` (×3 after merges)
+ *   ex:<story>        → list "post\tfacts\ttext"  exemplars for verification; `exemplarCap` (×3 after merges)
  *   pz:<story>        → "<ms>|<post id>"   patient zero order key, decides which story survives a merge
  *   into:<story>      → story id           merged-into pointer (followed by every script)
  *   rej:<story>       → set of story ids   analyst rejections, never auto-merged
@@ -31,20 +31,28 @@ local function root(id)
 end
 `;
 
-/** Fingerprint's story, or the candidate stories of the bands with their exemplars and rejections. */
+/**
+ * Fingerprint's story, or the candidate stories of the bands with their exemplars and rejections. The
+ * candidates are the stories sharing the most bands with the post (then the smaller id): the number of
+ * shared bands grows with the Jaccard similarity, so a copy's story ranks first even when a common
+ * phrasing puts dozens of unrelated stories in some of the buckets.
+ */
 const LOOKUP = `${ROOT}
 local fp = redis.call('GET', P .. 'fp:' .. ARGV[2])
 if fp then return { root(fp) } end
 local maxc = tonumber(ARGV[3])
 local nb = tonumber(ARGV[4])
-local seen, all = {}, {}
+local hits, all = {}, {}
 for i = 1, nb do
   for _, s in ipairs(redis.call('SMEMBERS', P .. 'b:' .. ARGV[4 + i])) do
     local r = root(s)
-    if not seen[r] then seen[r] = true; all[#all + 1] = r end
+    if hits[r] then hits[r] = hits[r] + 1 else hits[r] = 1; all[#all + 1] = r end
   end
 end
-table.sort(all)
+table.sort(all, function(x, y)
+  if hits[x] ~= hits[y] then return hits[x] > hits[y] end
+  return x < y
+end)
 local res = { '' }
 for i = 1, math.min(#all, maxc) do
   local r = all[i]
@@ -178,13 +186,23 @@ for i = 2, #ARGV do out[#out + 1] = root(ARGV[i]) end
 return out
 `;
 
-const SCRIPTS = { LOOKUP, CREATE, JOIN, MERGE, REJECT, RESOLVE } as const;
+/** Each story's id after merges and the stories an analyst ruled different from it. */
+const REJECTIONS = `${ROOT}
+local out = {}
+for i = 2, #ARGV do
+  local r = root(ARGV[i])
+  out[#out + 1] = { r, redis.call('SMEMBERS', P .. 'rej:' .. r) }
+end
+return out
+`;
+
+const SCRIPTS = { LOOKUP, CREATE, JOIN, MERGE, REJECT, RESOLVE, REJECTIONS } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
 /** A story the buckets proposed: its id (after merges), exemplars and rejections. */
 export interface LshCandidate {
   storyId: string;
-  exemplars: { postId: string; text: string }[];
+  exemplars: { postId: string; text: string; facts: string[] }[];
   rejected: string[];
 }
 
@@ -198,6 +216,8 @@ export interface LshEntry {
   bands: readonly string[];
   /** Comparison text kept as an exemplar; empty to keep none (exact copies add nothing). */
   exemplar: string;
+  /** Facts of the text, kept with the exemplar (no spaces inside a fact). */
+  facts: readonly string[];
   publishedAt: string;
 }
 
@@ -299,7 +319,13 @@ export class LshRepository {
             storyId: String(id),
             exemplars: strings(exemplars).map((line) => {
               const tab = line.indexOf('\t');
-              return { postId: line.slice(0, tab), text: line.slice(tab + 1) };
+              const tab2 = line.indexOf('\t', tab + 1);
+              const facts = line.slice(tab + 1, tab2);
+              return {
+                postId: line.slice(0, tab),
+                facts: facts === '' ? [] : facts.split(' '),
+                text: line.slice(tab2 + 1),
+              };
             }),
             rejected: strings(rejected),
           };
@@ -403,6 +429,20 @@ export class LshRepository {
     return new Map(unique.map((id, i) => [id, roots[i] ?? id]));
   }
 
+  /** Stories an analyst ruled different from each of these (keyed by the id after merges). */
+  async rejections(storyIds: readonly string[]): Promise<Map<string, string[]>> {
+    const unique = [...new Set(storyIds)];
+    if (unique.length === 0) return new Map();
+    const [reply] = await this.run([{ script: 'REJECTIONS', args: unique }]);
+    const rows = Array.isArray(reply) ? (reply as unknown[]) : [];
+    return new Map(
+      rows.map((row) => {
+        const [id, rejected] = Array.isArray(row) ? (row as unknown[]) : [];
+        return [String(id), strings(rejected)];
+      }),
+    );
+  }
+
   /** Merges whose story records are not confirmed written (written by MERGE, cleared by `mergeWritten`). */
   async pendingMerges(): Promise<PendingMerge[]> {
     const raw = await this.redis.hgetall(`${this.p}merges`);
@@ -459,6 +499,6 @@ export class LshRepository {
   }
 
   private exemplar(entry: LshEntry): string {
-    return entry.exemplar === '' ? '' : `${entry.postId}\t${entry.exemplar}`;
+    return entry.exemplar === '' ? '' : `${entry.postId}\t${entry.facts.join(' ')}\t${entry.exemplar}`;
   }
 }

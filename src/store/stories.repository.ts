@@ -26,11 +26,12 @@ export interface StoryListQuery {
   from?: number;
 }
 
-/** Nearest post of a story to a vector (semantic level). */
+/** Nearest post of a story to a vector (semantic level), with its text to check its facts. */
 export interface VectorNeighbour {
   postId: string;
   storyId: string;
   score: number;
+  textClean: string;
 }
 
 /**
@@ -145,12 +146,12 @@ export class StoriesRepository {
             num_candidates: options.numCandidates,
             filter: { exists: { field: 'storyId' } },
           },
-          _source: ['storyId'],
+          _source: ['storyId', 'textClean'],
           size: options.k,
         },
       );
     }
-    const response = await this.client.msearch<{ storyId?: string }>({ searches });
+    const response = await this.client.msearch<{ storyId?: string; textClean?: string }>({ searches });
     return response.responses.map((result) => {
       if ('error' in result) throw new Error(`kNN search failed: ${JSON.stringify(result.error)}`);
       return result.hits.hits.flatMap((hit) => {
@@ -158,7 +159,7 @@ export class StoriesRepository {
         const cos = 2 * (hit._score ?? 0) - 1;
         const storyId = hit._source?.storyId;
         return storyId !== undefined && cos >= options.minScore
-          ? [{ postId: hit._id ?? '', storyId, score: cos }]
+          ? [{ postId: hit._id ?? '', storyId, score: cos, textClean: hit._source?.textClean ?? '' }]
           : [];
       });
     });

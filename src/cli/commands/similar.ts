@@ -21,7 +21,7 @@ export function registerSimilar(program: Command): void {
   program
     .command('similar')
     .description(
-      'score text pairs with the clustering code: JSON Lines {id, a, b} in, {id, exact, near, semantic, verdict} out',
+      'score text pairs with the clustering code: JSON Lines {id, a, b} in, {id, exact, near, semantic, conflict, verdict} out',
     )
     .option('--in <file>', 'input JSON Lines (default: stdin)')
     .option('--out <file>', 'output JSON Lines (default: stdout)')

@@ -4,10 +4,13 @@ import {
   ExemplarCache,
   decide,
   type CandidateStory,
+  type Exemplar,
   type Decision,
   type Link,
   type SemanticHit,
 } from '../../cluster/assign';
+import { extractFacts, factView } from '../../cluster/facts';
+import { comparisonText } from '../../cluster/minhash';
 import { earlier, type MemberEvent } from '../../cluster/story';
 import { writeStoryOps, type StoryOp } from '../../cluster/story-ops';
 import { sketchText, type TextSketch } from '../../cluster/similarity';
@@ -47,7 +50,7 @@ interface Work {
 class BatchOverlay {
   readonly byFingerprint = new Map<string, string>();
   private readonly byBand = new Map<string, Set<string>>();
-  private readonly exemplars = new Map<string, { postId: string; text: string }[]>();
+  private readonly exemplars = new Map<string, Exemplar[]>();
 
   add(storyId: string, sketch: TextSketch, postId: string, keepText: boolean): void {
     this.byFingerprint.set(sketch.fingerprint, storyId);
@@ -57,7 +60,8 @@ class BatchOverlay {
       set.add(storyId);
     }
     const list = this.exemplars.get(storyId) ?? [];
-    if (keepText && list.length < LIMITS.exemplarsPerStory) list.push({ postId, text: sketch.text });
+    if (keepText && list.length < LIMITS.exemplarsPerStory)
+      list.push({ postId, text: sketch.text, facts: sketch.facts.facts });
     this.exemplars.set(storyId, list);
   }
 
@@ -121,6 +125,13 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
     );
     const lookups = await deps.lsh.lookup(sketches);
     const semantic = await semanticHits(deps, useSemantic, fresh, lookups);
+    // Analysts' rejections of stories only kNN found (the bands returned them for the others).
+    const banded = new Set(
+      lookups.flatMap((l) => (l.kind === 'candidates' ? l.candidates.map((c) => c.storyId) : [])),
+    );
+    const semanticOnly = await deps.lsh.rejections(
+      semantic.flat().flatMap((hit) => (banded.has(hit.storyId) ? [] : [hit.storyId])),
+    );
 
     const overlay = new BatchOverlay();
     const cache = new ExemplarCache();
@@ -132,11 +143,17 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
         fingerprint: sketch.fingerprint,
         bands: sketch.bands,
         exemplar: sketch.text,
+        facts: sketch.facts.facts,
         publishedAt: item.doc.publishedAt,
       };
       const fpStory =
         lookup.kind === 'exact' ? lookup.storyId : overlay.byFingerprint.get(sketch.fingerprint);
       const candidates = overlay.candidates(sketch, toCandidates(lookup));
+      for (const hit of semantic[i] ?? []) {
+        const rejected = semanticOnly.get(hit.storyId);
+        if (rejected !== undefined && !candidates.some((c) => c.storyId === hit.storyId))
+          candidates.push({ storyId: hit.storyId, exemplars: [], rejected: new Set(rejected) });
+      }
       const decision = decide(sketch, fpStory, candidates, semantic[i] ?? [], cache);
       const creates = decision.primary === undefined;
       const storyId = decision.primary?.storyId ?? storyIdFor(sketch.fingerprint);
@@ -334,7 +351,12 @@ async function semanticHits(
   });
   const roots = await deps.lsh.resolve(found.flat().map((hit) => hit.storyId));
   asked.forEach((index, j) => {
-    out[index] = (found[j] ?? []).map((hit) => ({ ...hit, storyId: roots.get(hit.storyId) ?? hit.storyId }));
+    out[index] = (found[j] ?? []).map((hit) => ({
+      storyId: roots.get(hit.storyId) ?? hit.storyId,
+      postId: hit.postId,
+      score: hit.score,
+      facts: factView(extractFacts(hit.textClean), comparisonText(hit.textClean)),
+    }));
   });
   return out;
 }

@@ -15,6 +15,7 @@ describe('LSH repository against the real Redis', () => {
     fingerprint,
     bands,
     exemplar: `text of ${postId}`,
+    facts: ['12', postId],
     publishedAt: '2024-01-01T00:00:00.000Z',
   });
 
@@ -32,6 +33,23 @@ describe('LSH repository against the real Redis', () => {
       { storyId: 's-b', entry: entry('p2', 'fb', ['1.y', '2.z']), seen: ['s-a'] },
     ]);
     expect(third).toEqual({ kind: 'created', storyId: 's-b' });
+  });
+
+  it('lookup ranks candidate stories by shared bands and returns their exemplars with facts', async () => {
+    const lsh = lshRepository(context.redis, context.config.queuePrefix);
+    // Ids chosen so that alphabetical order is the opposite of the shared-band order.
+    await lsh.create([
+      { storyId: 'r-a', entry: entry('q1', 'ra', ['5.a']), seen: [] },
+      { storyId: 'r-b', entry: entry('q2', 'rb', ['5.b', '6.b']), seen: ['r-a'] },
+      { storyId: 'r-c', entry: entry('q3', 'rc', ['5.c', '6.c', '7.c']), seen: ['r-a', 'r-b'] },
+    ]);
+    const [found] = await lsh.lookup([
+      { fingerprint: 'new', bands: ['5.a', '5.b', '6.b', '5.c', '6.c', '7.c'] },
+    ]);
+    expect(found?.kind).toBe('candidates');
+    const candidates = found?.kind === 'candidates' ? found.candidates : [];
+    expect(candidates.map((c) => c.storyId)).toEqual(['r-c', 'r-b', 'r-a']);
+    expect(candidates[0]?.exemplars).toEqual([{ postId: 'q3', text: 'text of q3', facts: ['12', 'q3'] }]);
   });
 
   it('a fingerprint claimed meanwhile turns a creation into an exact join', async () => {

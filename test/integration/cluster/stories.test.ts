@@ -45,6 +45,26 @@ describe('cluster stage against real Redis and Elasticsearch', () => {
     expect(story?.members.find((m) => m.postId === e.id)).toMatchObject({ level: 'near', state: 'auto' });
   });
 
+  it('a copy with one figure changed is suggested, not merged; the same text about another town is neither', async () => {
+    // A text of its own (the other tests' stories share this context).
+    const text = BASE.replace('Коврове', 'Гороховце');
+    const a = postDoc('@n', '1', text, '2024-03-06T10:00:00.000Z');
+    const corrected = postDoc('@o', '1', text.replace('18:00', '20:00'), '2024-03-06T10:10:00.000Z');
+    const elsewhere = postDoc(
+      '@p',
+      '1',
+      text.replace('Гороховце', 'Вязниках').replace('Ленина, Труда и Кирова', 'Мира и Чкалова'),
+      '2024-03-06T10:20:00.000Z',
+    );
+    const ids = await cluster(stage(), [a, corrected, elsewhere]);
+    expect(new Set(ids.values()).size).toBe(3);
+    const story = await stories.get(ids.get(a.id) ?? '');
+    expect(story?.members.map((m) => [m.postId, m.state])).toEqual([
+      [a.id, 'auto'],
+      [corrected.id, 'suggested'],
+    ]);
+  });
+
   it('re-running a batch (a retry) changes nothing', async () => {
     const a = postDoc('@g', '1', OTHER, '2024-03-03T10:00:00.000Z');
     const first = await cluster(stage(), [a]);
