@@ -54,6 +54,8 @@ const envSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /** Headless Chromium for PDF briefings and browser tests (Debian package `chromium`). */
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   /** Requests per minute per API key; beyond it the API answers 429 until the window resets. */
   API_RATE_LIMIT: positiveInt.default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -133,6 +135,8 @@ export interface Config {
   queuePrefix: string;
   /** `rateLimitPerMinute`: requests per minute allowed to one API key. */
   api: { host: string; port: number; corsOrigins: string[]; rateLimitPerMinute: number };
+  /** Headless Chromium: prints briefings to PDF. */
+  chromiumPath: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bulkMaxBytes: number;
   /** Local transformer models in the pipeline (enrich stage, semantic clustering); off for fast bulk loads. */
@@ -211,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: e.CORS_ORIGINS,
       rateLimitPerMinute: e.API_RATE_LIMIT,
     },
+    chromiumPath: e.CHROMIUM_PATH,
     logLevel: e.LOG_LEVEL,
     bulkMaxBytes: e.BULK_MAX_BYTES,
     models: { enabled: e.DOZOR_MODELS === 'on' },
