@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerClassify } from './commands/classify';
+import { registerDigest } from './commands/digest';
 import { registerDlq } from './commands/dlq';
 import { registerEmbed } from './commands/embed';
 import { registerImport } from './commands/import';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerLedger(program);
   registerDlq(program);
+  registerDigest(program);
   registerKeys(program);
   registerNormalize(program);
   registerClassify(program);

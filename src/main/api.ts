@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../api/app';
 import { LIMITS } from '../cluster/thresholds';
 import { StoryService } from '../cluster/story-service';
+import { Gazetteer } from '../detect/gazetteer';
 import { AlertsRepository } from '../store/alerts.repository';
 import { AppealsRepository } from '../store/appeals.repository';
 import { AuditRepository } from '../store/audit.repository';
@@ -48,6 +49,8 @@ export function startApi(
     sources: { sources: new SourcesRepository(es, prefix) },
     knownFakes: { knownFakes },
     appeals: { appeals: new AppealsRepository(es, prefix) },
+    gazetteer: Gazetteer.build(),
+    chromiumPath: config.chromiumPath,
     producer: (source) => pipeline.producer(source),
   });
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import type { AppealsDeps } from '../../alerts/appeals';
 import type { KnownFakesDeps, SourcesDeps } from '../../alerts/registries';
 import { ROLES } from '../../auth/roles';
 import type { StoryService } from '../../cluster/story-service';
+import type { Gazetteer } from '../../detect/gazetteer';
 import type { BatchProducer } from '../../pipeline/producer';
 import type { StageQueues } from '../../pipeline/queues';
 import type { AuditRepository } from '../../store/audit.repository';
@@ -16,6 +17,7 @@ import { defineRoute, type RouteDefinition } from '../openapi/route';
 import { alertsRoutes } from './alerts/alerts.routes';
 import { appealsRoutes } from './appeals/appeals.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { digestsRoutes } from './digests/digests.routes';
 import { dlqRoutes } from './dlq/dlq.routes';
 import { emergenciesRoutes } from './emergencies/emergencies.routes';
 import { keysRoutes } from './keys/keys.routes';
@@ -38,6 +40,9 @@ export interface ApiDeps {
   sources: SourcesDeps;
   knownFakes: KnownFakesDeps;
   appeals: AppealsDeps;
+  gazetteer: Pick<Gazetteer, 'all'>;
+  /** Headless Chromium for PDF briefings. */
+  chromiumPath: string;
   producer(source: string): Promise<BatchProducer>;
   now?: () => Date;
 }
@@ -56,6 +61,16 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...trendsRoutes({ review: deps.review, postSearch: deps.postSearch, now }),
     ...registriesRoutes(deps),
     ...appealsRoutes(deps.appeals),
+    ...digestsRoutes({
+      digest: {
+        postSearch: deps.postSearch,
+        review: deps.review,
+        appeals: deps.appeals,
+        gazetteer: deps.gazetteer,
+        now,
+      },
+      chromiumPath: deps.chromiumPath,
+    }),
     ...runsRoutes(deps),
     ...dlqRoutes(deps),
     ...keysRoutes(deps),

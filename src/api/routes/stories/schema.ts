@@ -82,3 +82,9 @@ export const storyDetailSchema = storySummarySchema
 export const storyPageSchema = pageOf(storySummarySchema).meta({ id: 'StoryPage' });
 export const storyParams = z.object({ id: idParam });
 export const memberParams = z.object({ id: idParam, postId: idParam });
+export const decisionBodySchema = z
+  .object({
+    note: z.string().trim().max(2000).optional().meta({ description: 'Why, kept in the story history' }),
+  })
+  .strict()
+  .meta({ id: 'SuggestionDecision' });

@@ -1,11 +1,17 @@
 import type { StoryDocument, StoryMember } from '../../../cluster/story';
-import { StoryNotFoundError, type StoryService, type StoryView } from '../../../cluster/story-service';
+import {
+  StoryNotFoundError,
+  SuggestionStateError,
+  type StoryService,
+  type StoryView,
+} from '../../../cluster/story-service';
 import type { PostDocument } from '../../../domain/post-document';
 import type { PostSearchRepository } from '../../../store/post-search.repository';
 import { HttpError } from '../../errors';
 import { defineRoute, type RouteDefinition } from '../../openapi/route';
 import { nextOffsetCursor, offsetOf } from '../../schemas/common';
 import {
+  decisionBodySchema,
   memberParams,
   storyDetailSchema,
   storyListQuerySchema,
@@ -70,6 +76,7 @@ async function orNotFound<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (error instanceof StoryNotFoundError) throw new HttpError(404, 'not_found', error.message);
+    if (error instanceof SuggestionStateError) throw new HttpError(409, 'not_a_suggestion', error.message);
     throw error;
   }
 }
@@ -89,14 +96,19 @@ export function storiesRoutes(deps: StoriesRouteDeps): RouteDefinition[] {
           : 'The post does not belong here: it is never suggested for this story again.',
       roles: ['analyst', 'admin'],
       params: memberParams,
+      body: decisionBodySchema,
       response: storyDetailSchema,
-      errors: [404],
-      async handler({ params, key }) {
+      errors: [404, 409],
+      async handler({ params, body, key }) {
         const by = `${key.name} (${key.id})`;
         const view = await orNotFound(
-          verb === 'confirm'
-            ? deps.stories.confirmMember(params.id, params.postId, by)
-            : deps.stories.rejectMember(params.id, params.postId, by),
+          deps.stories.decideSuggestion({
+            storyId: params.id,
+            postId: params.postId,
+            decision: verb,
+            by,
+            ...(body.note === undefined || body.note === '' ? {} : { note: body.note }),
+          }),
         );
         return detail(view, deps.postSearch);
       },
