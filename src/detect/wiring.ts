@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type { Client } from '@elastic/elasticsearch';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { WebhookNotifier, startWebhookWorker, type WebhookSettings } from '../alerts/webhooks';
+import type { Config } from '../config/config';
+import { Classifier } from '../models/heads/classifier';
+import { getModelEntry } from '../models/model-registry';
+import { detectStage } from '../pipeline/stages/detect.stage';
+import type { StageHandler } from '../pipeline/stages/stage';
+import { AlertsRepository } from '../store/alerts.repository';
+import { AppealsRepository } from '../store/appeals.repository';
+import { BurstsRepository } from '../store/bursts.repository';
+import { KnownFakesRepository } from '../store/known-fakes.repository';
+import { SourceSightingsRepository } from '../store/source-sightings.repository';
+import { SourcesRepository } from '../store/sources.repository';
+import { StoriesRepository } from '../store/stories.repository';
+import { TrendsRepository } from '../store/trends.repository';
+import { DETECTORS } from './detectors.config';
+import { DEFAULT_ROUTING_TABLE, routingTableSchema, type RoutingTable } from './routing';
+
+/** The detect stage and its webhook delivery, built on a process's clients. */
+export interface DetectWiring {
+  stage: StageHandler;
+  /** Starts the webhook worker (when URLs are configured); run it where the detect stage runs. */
+  startWebhooks(): Worker | undefined;
+  close(): Promise<void>;
+}
+
+/** Reads `ROUTING_TABLE_FILE`, failing with the file and the problem when it is not a valid table. */
+export function loadRoutingTable(file: string | undefined): RoutingTable {
+  if (file === undefined) return DEFAULT_ROUTING_TABLE;
+  const parsed = routingTableSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`ROUTING_TABLE_FILE ${file} is not a routing table: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Builds the detect stage with every repository it needs. The fake and routing heads are loaded when
+ * models are on (they read the vectors the enrich stage stored, so no encoder is loaded here).
+ */
+export function createDetect(context: {
+  config: Readonly<Config>;
+  es: Client;
+  redis: Redis;
+  logger: Logger;
+}): DetectWiring {
+  const { config, es, redis, logger } = context;
+  const prefix = config.queuePrefix;
+  const settings: WebhookSettings = {
+    urls: config.alerts.webhookUrls,
+    secret: config.alerts.webhookSecret ?? '',
+    attempts: config.alerts.webhookAttempts,
+    backoffMs: 2000,
+  };
+  const notifier = new WebhookNotifier(redis, prefix, settings);
+  let heads: Classifier | undefined;
+  if (config.models.enabled) {
+    const entry = getModelEntry('multilingual-e5-small');
+    heads = Classifier.load({
+      encoder: { model: entry.name, version: entry.version, dim: entry.dim },
+      tasks: ['fake', 'route'],
+    });
+  }
+  const loaded = heads;
+  const workers: Worker[] = [];
+  const stage = detectStage({
+    alerts: new AlertsRepository(es, config.indexPrefix),
+    stories: new StoriesRepository(es, config.indexPrefix),
+    sources: new SourcesRepository(es, config.indexPrefix),
+    knownFakes: new KnownFakesRepository(es, config.indexPrefix),
+    sightings: new SourceSightingsRepository(redis, prefix),
+    bursts: new BurstsRepository(redis, prefix, { baselineDays: DETECTORS.emergency.baselineDays }),
+    trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
+    appeals: new AppealsRepository(es, config.indexPrefix),
+    notifier,
+    ...(loaded === undefined
+      ? {}
+      : { heads: { classify: (task, vectors) => loaded.classify(task, vectors) } }),
+    routingTable: loadRoutingTable(config.alerts.routingTableFile),
+    responseDeadlineMs: config.alerts.responseDeadlineMs,
+    onOutcome: (outcome) => {
+      for (const { doc, change } of outcome.alerts) {
+        if (change === 'created' || change === 'escalated') {
+          logger.info({ alertId: doc.id, type: doc.type, severity: doc.severity, change }, doc.title);
+        }
+      }
+    },
+  });
+  return {
+    stage,
+    startWebhooks() {
+      if (settings.urls.length === 0) return undefined;
+      const worker = startWebhookWorker({ connection: redis, prefix, settings, logger });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.splice(0).map((w) => w.close()));
+      await notifier.close();
+    },
+  };
+}
