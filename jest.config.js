@@ -21,6 +21,15 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/global-setup.ts',
     },
+    {
+      // Browser tests: the dashboard in headless Chromium against the real services (test/e2e/*.e2e.ts).
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.e2e.ts'],
+      transform,
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+    },
   ],
   testTimeout: 120000,
 };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { build, type OutputFile } from 'esbuild';
+import { build, stop, type OutputFile } from 'esbuild';
 import express, { Router, type RequestHandler } from 'express';
 import { PROJECT_ROOT } from '../config/config';
 
@@ -31,6 +31,8 @@ export async function bundleClient(): Promise<Bundle> {
     outdir: '/assets',
     logLevel: 'silent',
   });
+  // The bundle is built once per process; esbuild's helper process would otherwise outlive the server.
+  await stop();
   const files = new Map<string, { contentType: string; body: Uint8Array }>();
   for (const file of result.outputFiles satisfies OutputFile[]) {
     const name = path.basename(file.path);

@@ -13,7 +13,7 @@ import { errorBox } from './ui';
 
 type Role = Me['role'];
 
-/** Pages per role, in menu order; the first one is the role's home. */
+/** Pages per role, in menu order. */
 const MENU: { path: string; label: string; roles: readonly Role[] }[] = [
   { path: '#/alerts', label: 'Оповещения', roles: ['analyst', 'admin'] },
   { path: '#/board', label: 'Табло ЧС', roles: ['duty_officer', 'analyst', 'admin', 'leadership'] },
@@ -28,9 +28,15 @@ const who = document.getElementById('who');
 let me: Me | undefined;
 let stopPage: (() => void) | undefined;
 
-function home(role: Role): string {
-  return MENU.find((item) => item.roles.includes(role))?.path ?? '#/search';
-}
+/** Where each role lands after login. */
+const HOME: Record<Role, string> = {
+  analyst: '#/alerts',
+  duty_officer: '#/board',
+  leadership: '#/briefing',
+  admin: '#/alerts',
+  ingest: '#/search',
+};
+const home = (role: Role): string => HOME[role];
 
 function renderChrome(): void {
   if (nav === null || who === null) return;
@@ -85,7 +91,9 @@ async function route(): Promise<void> {
         me = who;
         renderChrome();
         if (params.get('next') === 'docs') location.href = '/docs';
-        else location.hash = home(who.role);
+        else if (path === '' || path === '/' || path === '/login') location.hash = home(who.role);
+        // A deep link (an alert sent by a colleague) opens where it pointed once the key is in.
+        else void route();
       }),
     );
     return;

@@ -46,7 +46,7 @@ export function table(
   );
 }
 
-/** A post's text, always as text: hostile markup shows as the characters it is made of. */
+/** A post as received (the original is the evidence), always as text: hostile markup shows as its characters. */
 export const postText = (text: string): HTMLElement => h('p', { class: 'post-text' }, text);
 
 export function errorBox(error: unknown): HTMLElement {

@@ -179,7 +179,7 @@ export async function alertPage(target: HTMLElement, id: string, me: Me): Promis
                 fmtTime(member.publishedAt),
                 `${member.platform} ${member.channel}`,
                 `${LEVEL_NAMES[member.level] ?? member.level} ${member.score.toFixed(2)}`,
-                member.post === undefined ? '—' : postText(member.post.textClean || member.post.text),
+                member.post === undefined ? '—' : postText(member.post.text),
               ]),
             'story-copies',
           ),
@@ -285,7 +285,7 @@ function patientZero(alert: AlertDetail, story: StoryDetail | undefined): HTMLEl
           : `${fmtTime(post.publishedAt)} · ${post.platform} ${post.channelTitle ?? post.channel}`,
         post?.url === undefined ? null : h('a', { href: post.url }, ' открыть оригинал'),
       ),
-      postText(post === undefined ? (first?.excerpt ?? '') : post.textClean || post.text),
+      postText(post === undefined ? (first?.excerpt ?? '') : post.text),
     ),
   );
 }

@@ -49,7 +49,7 @@ export async function searchPage(target: HTMLElement, params: URLSearchParams): 
             `${fmtTime(post.publishedAt)} · ${post.platform} ${post.channelTitle ?? post.channel}`,
             post.storyId === undefined ? null : h('a', { href: `#/story/${post.storyId}` }, ' · история'),
           ),
-          postText(post.textClean || post.text),
+          postText(post.text),
         ),
       ),
     ),
