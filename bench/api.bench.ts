@@ -87,14 +87,16 @@ async function main(): Promise<void> {
       },
     ];
     try {
+      // Warm-up of every target first: JIT, ES caches and the merges that follow bulk indexing settle.
       for (const target of targets) {
-        // Warm-up: JIT, ES caches, the first request's lazy work.
         await autocannon({
           url: `http://127.0.0.1:${port}${target.path}`,
           headers,
           connections: 4,
-          amount: 200,
+          amount: 500,
         });
+      }
+      for (const target of targets) {
         const result = await autocannon({
           url: `http://127.0.0.1:${port}${target.path}`,
           headers,
