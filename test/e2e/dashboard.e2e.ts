@@ -180,4 +180,14 @@ describe('dashboard in headless Chromium', () => {
     expect(errors).toEqual([]);
     await session.close();
   });
+
+  it('renders the API reference from the OpenAPI document under the strict CSP', async () => {
+    const { page, session, errors } = await login('analyst');
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector('.swagger-ui .info .title:has-text("Dozor API")');
+    await page.waitForSelector('.opblock-tag:has-text("alerts")');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'api-reference.png') });
+    expect(errors).toEqual([]);
+    await session.close();
+  });
 });
