@@ -11,6 +11,7 @@ import { createContext } from '../src/main/context';
 import { createPipeline } from '../src/main/pipeline';
 import { parseSource } from '../src/pipeline/sources';
 import { bulkUpsert } from '../src/store/bulk';
+import { deleteKeysWithPrefix } from '../src/store/redis';
 import { deleteIndices } from '../src/store/index-manager';
 import { INDEX_DEFINITIONS, aliasName } from '../src/store/indices';
 
@@ -92,8 +93,7 @@ async function main(): Promise<void> {
   } finally {
     await pipeline.close();
     await deleteIndices(context.es, prefix);
-    const keys = await context.redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await context.redis.del(...keys);
+    await deleteKeysWithPrefix(context.redis, prefix);
     await context.close();
   }
 }

@@ -47,3 +47,16 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
     probe.disconnect();
   }
 }
+
+/**
+ * Deletes every key under `<prefix>:` (a test's or benchmark's throw-away prefix). SCAN in pages and
+ * UNLINK per page: a run leaves hundreds of thousands of keys, too many for one command's arguments.
+ */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  for await (const page of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+    const keys = Array.isArray(page) ? page.filter((key): key is string => typeof key === 'string') : [];
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  }
+  return deleted;
+}

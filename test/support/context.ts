@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createContext, type Context } from '../../src/main/context';
+import { deleteKeysWithPrefix } from '../../src/store/redis';
 import { deleteIndices } from '../../src/store/index-manager';
 
 /** A context of its own for one test file: unique index and queue prefixes, removed by `cleanup`. */
@@ -31,8 +32,7 @@ export async function createTestContext(
     ...context,
     async cleanup() {
       await deleteIndices(context.es, prefix);
-      const keys = await context.redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await context.redis.del(...keys);
+      await deleteKeysWithPrefix(context.redis, prefix);
       await context.close();
     },
   };
