@@ -46,7 +46,7 @@ describe('assignment decisions', () => {
   });
 
   it('no candidate above auto-merge means a new story; weaker semantic neighbours become suggestions', () => {
-    const d = decide(sketchText(loose, 'f'), undefined, [story('s1', text)], [neighbour('s3', loose, 0.93)]);
+    const d = decide(sketchText(loose, 'f'), undefined, [story('s1', text)], [neighbour('s3', loose, 0.95)]);
     expect(d.primary).toBeUndefined();
     expect(d.suggestions.map((s) => s.storyId)).toContain('s3');
   });
@@ -66,6 +66,21 @@ describe('assignment decisions', () => {
     const d = decide(sketchText(corrected, 'f'), undefined, [story('s1', text)], []);
     expect(d.primary).toBeUndefined();
     expect(d.suggestions).toMatchObject([{ storyId: 's1', level: 'near' }]);
+  });
+
+  it('a vague post contained in reports of two places joins one and bridges nothing', () => {
+    const vague =
+      'Стихийную свалку убрали: вывезено 77 кубометров отходов. О проблеме жители писали в ЦУР не раз.';
+    const place = (name: string) => vague.replace('свалку', `свалку в селе ${name}`);
+    const d = decide(
+      sketchText(vague, 'f'),
+      undefined,
+      [story('s1', place('Покровское')), story('s2', place('Ивановское'))],
+      [],
+    );
+    expect(d.primary?.storyId).toBe('s1');
+    expect(d.bridges).toEqual([]);
+    expect(d.suggestions.map((s) => s.storyId)).toEqual(['s2']);
   });
 
   it('a story joins on its best exemplar even when another exemplar states other facts', () => {

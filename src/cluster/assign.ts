@@ -1,12 +1,5 @@
-import { changedFacts, type FactView } from './facts';
-import {
-  exemplarSketch,
-  nearScore,
-  nearStrength,
-  semanticStrength,
-  type LinkStrength,
-  type TextSketch,
-} from './similarity';
+import { changedFacts, coversFacts, type FactView } from './facts';
+import { exemplarSketch, nearLink, semanticStrength, type LinkStrength, type TextSketch } from './similarity';
 import { LIMITS } from './thresholds';
 
 /** A text kept for verification: one of the first variants that joined a story. */
@@ -56,16 +49,27 @@ export interface Decision {
   suggestions: Link[];
 }
 
-/** Caches exemplar sketches within a batch: many posts verify against the same few stories. */
+/**
+ * Caches exemplar sketches: posts verify against the same stories' exemplars again and again (a story
+ * that spreads, the stock phrasings of a topic), and an exemplar never changes, so one cache can serve a
+ * worker's every batch. Bounded, least recently used out first (~5 KB a sketch).
+ */
 export class ExemplarCache {
   private readonly sketches = new Map<string, TextSketch>();
+
+  constructor(private readonly capacity = 5000) {}
 
   sketch(exemplar: Exemplar): TextSketch {
     let sketch = this.sketches.get(exemplar.postId);
     if (sketch === undefined) {
       sketch = exemplarSketch(exemplar.text, exemplar.facts);
-      this.sketches.set(exemplar.postId, sketch);
-    }
+      if (this.sketches.size >= this.capacity) {
+        const oldest = this.sketches.keys().next();
+        if (oldest.done !== true) this.sketches.delete(oldest.value);
+      }
+    } else this.sketches.delete(exemplar.postId);
+    // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
+    this.sketches.set(exemplar.postId, sketch);
     return sketch;
   }
 }
@@ -104,11 +108,15 @@ export function decide(
       suggestions: [],
     };
   }
-  const nearBest = new Map<string, { strength: LinkStrength; link: Link }>();
+  // What each linked story's matching text states: two stories a post links are merged only when
+  // these agree (see below).
+  const viaFacts = new Map<string, FactView>();
+  const nearBest = new Map<string, { strength: LinkStrength; link: Link; facts: FactView }>();
   for (const candidate of candidates) {
     for (const exemplar of candidate.exemplars) {
-      const near = nearScore(post, cache.sketch(exemplar));
-      const strength = nearStrength(near);
+      const sketch = cache.sketch(exemplar);
+      const near = nearLink(post, sketch);
+      const strength = near.strength;
       if (strength === 'none') continue;
       // The story's link is its strongest exemplar's: an auto-level one beats any suggestion.
       const known = nearBest.get(candidate.storyId);
@@ -120,20 +128,19 @@ export function decide(
         nearBest.set(candidate.storyId, {
           strength,
           link: { storyId: candidate.storyId, level: 'near', score: near.score, viaPostId: exemplar.postId },
+          facts: sketch.facts,
         });
       }
     }
   }
-  const semanticBest = new Map<string, Link>();
+  const semanticBest = new Map<string, { link: Link; facts: FactView }>();
   for (const hit of semantic) {
     if (changedFacts(post.facts, hit.facts) > 0) continue;
     const known = semanticBest.get(hit.storyId);
-    if (known === undefined || hit.score > known.score) {
+    if (known === undefined || hit.score > known.link.score) {
       semanticBest.set(hit.storyId, {
-        storyId: hit.storyId,
-        level: 'semantic',
-        score: hit.score,
-        viaPostId: hit.postId,
+        link: { storyId: hit.storyId, level: 'semantic', score: hit.score, viaPostId: hit.postId },
+        facts: hit.facts,
       });
     }
   }
@@ -143,14 +150,16 @@ export function decide(
   const suggest: Link[] = [];
   for (const storyId of new Set([...nearBest.keys(), ...semanticBest.keys()])) {
     const nearHit = nearBest.get(storyId);
-    const near = nearHit?.link;
-    const sem = semanticBest.get(storyId);
+    const semHit = semanticBest.get(storyId);
+    const sem = semHit?.link;
     const nearLevel = nearHit?.strength ?? 'none';
     const semLevel = sem ? semanticStrength(sem.score) : 'none';
-    if (near && nearLevel === 'auto') auto.push(near);
-    else if (sem && semLevel === 'auto') auto.push(sem);
-    else if (near && nearLevel === 'suggest') suggest.push(near);
-    else if (sem && semLevel === 'suggest') suggest.push(sem);
+    let chosen: { link: Link; facts: FactView } | undefined;
+    if (nearHit && nearLevel === 'auto') auto.push((chosen = nearHit).link);
+    else if (semHit && semLevel === 'auto') auto.push((chosen = semHit).link);
+    else if (nearHit && nearLevel === 'suggest') suggest.push((chosen = nearHit).link);
+    else if (semHit && semLevel === 'suggest') suggest.push((chosen = semHit).link);
+    if (chosen) viaFacts.set(storyId, chosen.facts);
   }
   auto.sort(byStrength);
   suggest.sort(byStrength);
@@ -158,15 +167,30 @@ export function decide(
   const conflicts = (a: string, b: string): boolean =>
     (rejectedOf.get(a)?.has(b) ?? false) || (rejectedOf.get(b)?.has(a) ?? false);
 
+  // A post that copies two stories proves them one only if they tell the same facts, or if the post
+  // itself states the facts of both (a text joining the crash report and the road closure). A vague
+  // text («Свалку убрали, вывезено 77 кубометров») is contained in the reports of every place it
+  // happened in, and merging through it would chain them all: such a second story stays a suggestion.
+  const sameFacts = (a: string, b: string): boolean => {
+    const fa = viaFacts.get(a);
+    const fb = viaFacts.get(b);
+    if (fa === undefined || fb === undefined || changedFacts(fa, fb) === 0) return true;
+    return coversFacts(post.facts, fa) && coversFacts(post.facts, fb);
+  };
   const [primary, ...others] = auto;
   const joined: Link[] = primary ? [primary] : [];
   const bridges: Link[] = [];
+  const unbridged: Link[] = [];
   for (const link of others) {
     if (joined.some((j) => conflicts(j.storyId, link.storyId))) continue;
+    if (!joined.every((j) => sameFacts(j.storyId, link.storyId))) {
+      unbridged.push(link);
+      continue;
+    }
     joined.push(link);
     bridges.push(link);
   }
-  const suggestions = suggest
+  const suggestions = [...unbridged, ...suggest]
     .filter((link) => !joined.some((j) => conflicts(j.storyId, link.storyId)))
     .slice(0, LIMITS.suggestionsPerPost);
   return { primary, bridges, suggestions };

@@ -39,3 +39,11 @@ describe('changed facts of two texts', () => {
     expect(changedFacts(view(original), view(original.toUpperCase()))).toBe(0);
   });
 });
+
+describe('numbers as facts', () => {
+  it('count once per occurrence: a figure that reappears elsewhere in the text still changed', () => {
+    const a = 'В Дзержинске начался ремонт школы № 24, её откроют к 11 января.';
+    expect(extractFacts(a)).toEqual(['11', '24', 'дзержинске']);
+    expect(changedFacts(view(a), view(a.replace('№ 24', '№ 11')))).toBe(1);
+  });
+});

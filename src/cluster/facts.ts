@@ -24,15 +24,17 @@ const LABELS = /[#@]\S+|https?:\/\/\S+/gu;
 const fold = (word: string): string => word.toLowerCase().replace(/ё/g, 'е');
 
 /**
- * The facts of a cleaned text: numbers without separators, and capitalized words that do not start a
- * sentence (a sentence's first word is capitalized whatever it is), folded to the comparison form.
- * Hyphenated names («Гусь-Хрустальный») count as their parts, as comparison texts split them.
- * Distinct, sorted.
+ * The facts of a cleaned text: its numbers without separators, once per occurrence (a text saying «школа
+ * № 24 … к 11 января» and one saying «школа № 11 … к 11 января» state different figures although each
+ * number of the second appears in the first), and the capitalized words that do not start a sentence
+ * (a sentence's first word is capitalized whatever it is), folded to the comparison form, once each.
+ * Hyphenated names («Гусь-Хрустальный») count as their parts, as comparison texts split them. Sorted.
  */
 export function extractFacts(textClean: string): string[] {
   const text = textClean.replace(LABELS, ' ');
-  const out = new Set<string>();
-  for (const match of text.matchAll(NUMBER)) out.add(match[0].replace(/[.,:]/g, ''));
+  const numbers: string[] = [];
+  for (const match of text.matchAll(NUMBER)) numbers.push(match[0].replace(/[.,:]/g, ''));
+  const names = new Set<string>();
   let previous = '';
   let previousEnd = -1;
   for (const match of text.matchAll(WORD)) {
@@ -41,40 +43,79 @@ export function extractFacts(textClean: string): string[] {
     const startsSentence =
       previousEnd < 0 || (SENTENCE_END.test(gap) && !(gap.trim() === '.' && ABBREVIATION.test(previous)));
     if (!startsSentence && CAPITAL.test(word)) {
-      for (const part of fold(word).split('-')) if (part !== '' && !/\p{N}/u.test(part)) out.add(part);
+      for (const part of fold(word).split('-')) if (part !== '' && !/\p{N}/u.test(part)) names.add(part);
     }
     previous = word;
     previousEnd = match.index + word.length;
   }
-  return [...out].sort();
+  return [...numbers, ...names].sort();
 }
+
+const IS_NUMBER = /^\p{N}+$/u;
 
 /** What a text offers to match another's facts: its comparison words and its own facts. */
 export interface FactView {
+  /** The facts as {@link extractFacts} gave them (what is stored with an exemplar). */
   facts: readonly string[];
-  /** Words of the comparison text, plus the facts (numbers without separators are not words there). */
-  vocabulary: ReadonlySet<string>;
+  /** Names of the text, distinct. */
+  names: readonly string[];
+  /** Numbers of the text, one per occurrence, sorted. */
+  numbers: readonly string[];
+  /** The comparison text padded with a space on each side, so ` word ` finds whole words. */
+  padded: string;
 }
 
 /** Builds the view of a text from its facts and its comparison form (see `comparisonText`). */
 export function factView(facts: readonly string[], comparison: string): FactView {
-  const vocabulary = new Set(comparison.split(' '));
-  for (const fact of facts) vocabulary.add(fact);
-  return { facts, vocabulary };
+  const names: string[] = [];
+  const numbers: string[] = [];
+  for (const fact of facts) (IS_NUMBER.test(fact) ? numbers : names).push(fact);
+  numbers.sort();
+  return { facts, names, numbers, padded: ` ${comparison} ` };
 }
 
 /**
- * How many facts the texts exchange: the smaller of "facts of `a` that `b` does not mention at all" and
- * the reverse. 0 means no conflict — a fact present on one side only (a copy with a source line or an
- * added comment) changes nothing; 1 is a single replaced figure or name (a correction, or the same
- * report about another house); more means different events (another town, another street, other
- * figures).
+ * Names of `a` that `b` does not mention anywhere (in any case or position: a substring search for the
+ * whole word, cheaper than a word set per text when texts are verified against many candidates).
+ */
+function unmatchedNames(a: FactView, b: FactView): number {
+  let n = 0;
+  for (const name of a.names) if (!b.padded.includes(` ${name} `)) n++;
+  return n;
+}
+
+/** Numbers of `a` left over after pairing them with equal numbers of `b` (a sorted merge walk). */
+function unmatchedNumbers(a: FactView, b: FactView): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.numbers.length) {
+    const x = a.numbers[i] ?? '';
+    const y = b.numbers[j];
+    if (y === undefined || x < y) {
+      n++;
+      i++;
+    } else if (x === y) {
+      i++;
+      j++;
+    } else j++;
+  }
+  return n;
+}
+
+/** True when `by` states every fact of `of` (its names as words, its numbers as often). */
+export function coversFacts(by: FactView, of: FactView): boolean {
+  return unmatchedNames(of, by) === 0 && unmatchedNumbers(of, by) === 0;
+}
+
+/**
+ * How many facts the texts exchange: the smaller of "facts of `a` that `b` does not state" and the
+ * reverse. 0 means no conflict — a fact present on one side only (a copy with a source line or an added
+ * comment) changes nothing; 1 is a single replaced figure or name (a correction, or the same report
+ * about another house); more means different events (another town, another street, other figures).
  */
 export function changedFacts(a: FactView, b: FactView): number {
-  let ab = 0;
-  for (const f of a.facts) if (!b.vocabulary.has(f)) ab++;
+  const ab = unmatchedNames(a, b) + unmatchedNumbers(a, b);
   if (ab === 0) return 0;
-  let ba = 0;
-  for (const f of b.facts) if (!a.vocabulary.has(f)) ba++;
-  return Math.min(ab, ba);
+  return Math.min(ab, unmatchedNames(b, a) + unmatchedNumbers(b, a));
 }

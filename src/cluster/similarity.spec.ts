@@ -1,4 +1,15 @@
-import { comparePair, editSimilarity, nearScore, sketchText, verdictOf } from './similarity';
+import { generate } from '../../datasets/synthetic/generator';
+import { analyzePost } from '../text';
+import {
+  comparePair,
+  editSimilarity,
+  nearLink,
+  nearScore,
+  nearStrength,
+  sketchText,
+  verdictOf,
+  type TextSketch,
+} from './similarity';
 import { NEAR, VERDICT } from './thresholds';
 
 const original =
@@ -59,5 +70,30 @@ describe('pair verification and verdicts', () => {
   it('edit similarity is 1 for equal texts and 0 for fully different ones of equal length', () => {
     expect(editSimilarity('абв', 'абв')).toBe(1);
     expect(editSimilarity('абв', 'где')).toBe(0);
+  });
+});
+
+describe('the stage verification shortcut', () => {
+  it('gives the strength and score of the full near score on every pair of a synthetic sample', () => {
+    const sketches: TextSketch[] = [];
+    for (const { post } of generate({ scenario: 'bench', seed: 'near-link', posts: 200 })) {
+      const analyzed = analyzePost(post.text);
+      sketches.push(sketchText(analyzed.textClean, analyzed.fingerprint));
+    }
+    let linked = 0;
+    for (const [i, a] of sketches.entries()) {
+      for (const b of sketches.slice(i + 1)) {
+        const full = nearScore(a, b);
+        const strength = nearStrength(full);
+        const fast = nearLink(a, b);
+        expect(fast.strength).toBe(strength);
+        if (strength !== 'none') {
+          linked++;
+          expect(fast.score).toBeCloseTo(full.score, 12);
+        }
+      }
+    }
+    // The sample must exercise linked pairs, not only unrelated ones.
+    expect(linked).toBeGreaterThan(20);
   });
 });

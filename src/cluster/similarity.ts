@@ -32,9 +32,22 @@ export function sketchText(
   return { fingerprint, text, shingles, facts: factView(extractFacts(textClean), text), bands };
 }
 
-/** The sketch of a stored exemplar (comparison text and facts kept in Redis); no bands needed. */
+/**
+ * The sketch of a stored exemplar (comparison text and facts kept in Redis); no bands needed. Its
+ * shingles are computed on first use: most candidates are ruled out by their facts before that.
+ */
 export function exemplarSketch(text: string, facts: readonly string[]): TextSketch {
-  return { fingerprint: '', text, shingles: charShingles(text), facts: factView(facts, text), bands: [] };
+  let shingles: Uint32Array | undefined;
+  return {
+    fingerprint: '',
+    text,
+    get shingles(): Uint32Array {
+      shingles ??= charShingles(text);
+      return shingles;
+    },
+    facts: factView(facts, text),
+    bands: [],
+  };
 }
 
 /** Near-level evidence for one pair. */
@@ -63,6 +76,15 @@ export function editSimilarity(a: string, b: string): number {
   return 1 - distance(a, b) / longest;
 }
 
+/** Share of the smaller shingle set found in the larger one, from their Jaccard similarity. */
+function containmentOf(a: TextSketch, b: TextSketch, jaccard: number): number {
+  const smaller = Math.min(a.shingles.length, b.shingles.length);
+  return smaller >= NEAR.minContainedShingles
+    ? // |A ∩ B| from Jaccard: J = c / (|A| + |B| − c)  ⇒  c = J (|A| + |B|) / (1 + J).
+      (jaccard * (a.shingles.length + b.shingles.length)) / (1 + jaccard) / smaller
+    : 0;
+}
+
 /** Near-level score of two sketches; texts too short for shingles rely on edit similarity alone. */
 export function nearScore(a: TextSketch, b: TextSketch): NearScore {
   if (a.text.length === 0 || b.text.length === 0)
@@ -70,12 +92,7 @@ export function nearScore(a: TextSketch, b: TextSketch): NearScore {
   const jaccard = jaccardSorted(a.shingles, b.shingles);
   // fastest-levenshtein is bit-parallel (Myers): ~0.1 ms for two 2,000-character texts.
   const edit = editSimilarity(a.text, b.text);
-  const smaller = Math.min(a.shingles.length, b.shingles.length);
-  const containment =
-    smaller >= NEAR.minContainedShingles
-      ? // |A ∩ B| from Jaccard: J = c / (|A| + |B| − c)  ⇒  c = J (|A| + |B|) / (1 + J).
-        (jaccard * (a.shingles.length + b.shingles.length)) / (1 + jaccard) / smaller
-      : 0;
+  const containment = containmentOf(a, b, jaccard);
   return {
     jaccard,
     edit,
@@ -83,6 +100,30 @@ export function nearScore(a: TextSketch, b: TextSketch): NearScore {
     score: Math.max(jaccard, edit, containment),
     changedFacts: changedFacts(a.facts, b.facts),
   };
+}
+
+/**
+ * The near-level link of a pair, cheapest evidence first: what the cluster stage runs for every
+ * candidate exemplar. Equal to `nearStrength(nearScore(a, b))`, and whenever that is not `none` the
+ * score is exactly `nearScore(a, b).score`; the shortcuts only skip work that cannot change either:
+ * facts first (most candidates of a common phrasing exchange several and are out at once), then
+ * Jaccard and containment, and the edit distance (the costly part) only when it can still decide —
+ * it never exceeds the ratio of the two lengths, since at least their difference must be inserted.
+ */
+export function nearLink(a: TextSketch, b: TextSketch): { strength: LinkStrength; score: number } {
+  const none = { strength: 'none', score: 0 } as const;
+  if (a.text.length === 0 || b.text.length === 0) return none;
+  const changed = changedFacts(a.facts, b.facts);
+  if (changed > NEAR.maxChangedFactsToSuggest) return none;
+  const jaccard = jaccardSorted(a.shingles, b.shingles);
+  const lower = Math.max(jaccard, containmentOf(a, b, jaccard));
+  const editBound = Math.min(a.text.length, b.text.length) / Math.max(a.text.length, b.text.length);
+  // Below this the pair is not linked whatever the edit distance says.
+  const needed = changed > 0 ? NEAR.autoMerge : NEAR.suggest;
+  if (lower < needed && editBound < needed) return none;
+  const score = editBound <= lower ? lower : Math.max(lower, editSimilarity(a.text, b.text));
+  const strength = nearStrength({ score, changedFacts: changed });
+  return strength === 'none' ? none : { strength, score };
 }
 
 /** Cosine of two L2-normalized vectors (a dot product); undefined when either is missing. */

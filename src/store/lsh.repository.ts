@@ -6,7 +6,9 @@ import type { Redis } from 'ioredis';
  * the story's last activity, which bounds memory on an endless stream:
  *
  *   fp:<fingerprint>  → story id           exact level; SET NX makes concurrent copies agree
- *   b:<band key>      → set of story ids   LSH buckets; at most `bucketCap` stories each
+ *   b:<band key>      → sorted set         LSH bucket: the `bucketCap` stories last active in the band
+ *                                          (score: publication ms), plus the member '#' whose score is
+ *                                          minus the number of stories ever added (the creation guard)
  *   ex:<story>        → list "post\tfacts\ttext"  exemplars for verification; `exemplarCap` (×3 after merges)
  *   pz:<story>        → "<ms>|<post id>"   patient zero order key, decides which story survives a merge
  *   into:<story>      → story id           merged-into pointer (followed by every script)
@@ -15,7 +17,8 @@ import type { Redis } from 'ioredis';
  *   merges            → hash loser → json  merges whose story records are not yet written (crash repair)
  *
  * Every decision that two workers could race on is one Lua script, so it is atomic. Scripts compute key
- * names themselves, which needs a single Redis (or one hash slot); Dozor runs one Redis.
+ * names themselves, which needs a single Redis (or one hash slot); Dozor runs one Redis (6.2 or later:
+ * buckets use `ZADD GT`).
  */
 
 const ROOT = `
@@ -29,76 +32,132 @@ local function root(id)
   end
   return cur
 end
+-- Stories ever added to a bucket: minus the score of its '#' member (negative, so it always ranks first).
+local function added(k)
+  local n = redis.call('ZSCORE', k, '#')
+  return n and -tonumber(n) or 0
+end
+-- Puts a story in a bucket with the time of its latest post there; past the cap the story least
+-- recently active in the band leaves. A band shared by a stock phrasing thus keeps the stories of the
+-- last hours, which is where a copy's original is, instead of freezing on the first ones ever seen.
+-- Returns 1 when the story is new in the bucket.
+local function bucket(k, sid, ms, cap, ttl)
+  local new = redis.call('ZADD', k, 'NX', ms, sid)
+  if new == 1 then
+    redis.call('ZINCRBY', k, -1, '#')
+    local n = redis.call('ZCARD', k)
+    if n > cap + 1 then redis.call('ZREMRANGEBYRANK', k, 1, n - cap - 1) end
+  else
+    redis.call('ZADD', k, 'GT', ms, sid)
+  end
+  redis.call('EXPIRE', k, ttl)
+  return new
+end
+local function msOf(pz) return tonumber(string.sub(pz, 1, 15)) end
 `;
 
 /**
- * Fingerprint's story, or the candidate stories of the bands with their exemplars and rejections. The
- * candidates are the stories sharing the most bands with the post (then the smaller id): the number of
- * shared bands grows with the Jaccard similarity, so a copy's story ranks first even when a common
- * phrasing puts dozens of unrelated stories in some of the buckets.
+ * Fingerprint's story, or how many stories each band's bucket ever received (for the creation guard) and the
+ * candidate stories of the bands with their exemplars and rejections. Candidates are ranked by the bands
+ * they share with the post, each band weighted by how rare its bucket is (cap / size, rounded down):
+ * a common phrasing fills its buckets to the cap with stories of other events, so sharing such a band
+ * says little, while sharing a band only a few stories have is what a copy and its original do. Ties
+ * break on the story id, so every worker ranks the same way.
  */
 const LOOKUP = `${ROOT}
 local fp = redis.call('GET', P .. 'fp:' .. ARGV[2])
 if fp then return { root(fp) } end
-local maxc = tonumber(ARGV[3])
-local nb = tonumber(ARGV[4])
-local hits, all = {}, {}
+local maxc, cap = tonumber(ARGV[3]), tonumber(ARGV[4])
+local nb = tonumber(ARGV[5])
+local score, ids, counts = {}, {}, {}
 for i = 1, nb do
-  for _, s in ipairs(redis.call('SMEMBERS', P .. 'b:' .. ARGV[4 + i])) do
-    local r = root(s)
-    if hits[r] then hits[r] = hits[r] + 1 else hits[r] = 1; all[#all + 1] = r end
+  -- Rank 0 is the '#' counter; the stories follow.
+  local members = redis.call('ZRANGE', P .. 'b:' .. ARGV[5 + i], 0, -1, 'WITHSCORES')
+  local n = #members / 2 - 1
+  counts[i] = #members > 0 and -tonumber(members[2]) or 0
+  local w = n > 0 and math.max(1, math.floor(cap / n)) or 0
+  for j = 3, #members, 2 do
+    local s = members[j]
+    if score[s] then score[s] = score[s] + w else score[s] = w; ids[#ids + 1] = s end
   end
 end
-table.sort(all, function(x, y)
-  if hits[x] ~= hits[y] then return hits[x] > hits[y] end
-  return x < y
-end)
-local res = { '' }
-for i = 1, math.min(#all, maxc) do
-  local r = all[i]
-  res[#res + 1] = { r, redis.call('LRANGE', P .. 'ex:' .. r, 0, -1), redis.call('SMEMBERS', P .. 'rej:' .. r) }
+-- Ids grouped by score and only the groups needed sorted: sorting every bucket member with a Lua
+-- comparator would dominate the cost of a lookup.
+local groups, levels = {}, {}
+for _, s in ipairs(ids) do
+  local v = score[s]
+  local group = groups[v]
+  if group then group[#group + 1] = s else groups[v] = { s }; levels[#levels + 1] = v end
+end
+table.sort(levels, function(x, y) return x > y end)
+-- Merge pointers are followed for the best ids only: resolving every bucket member would cost a GET
+-- each, and merged stories are few.
+local seen, res = {}, { '', counts }
+for _, v in ipairs(levels) do
+  local group = groups[v]
+  table.sort(group)
+  for _, s in ipairs(group) do
+    if #res > maxc + 1 then break end
+    local r = root(s)
+    if not seen[r] then
+      seen[r] = true
+      res[#res + 1] = { r, redis.call('LRANGE', P .. 'ex:' .. r, 0, -1), redis.call('SMEMBERS', P .. 'rej:' .. r) }
+    end
+  end
+  if #res > maxc + 1 then break end
 end
 return res
 `;
 
 /**
- * Creates a story for a post, but only if nothing it has not verified appeared meanwhile: the fingerprint
- * must still be free and the bands must hold no story outside the \`seen\` set. Otherwise it returns the
- * newcomers and claims nothing, and the caller verifies them and decides again (optimistic concurrency).
+ * Creates stories for posts, in order, each only if nothing it has not verified appeared meanwhile: its
+ * fingerprint must still be free and none of its buckets may have received more stories than its lookup
+ * counted (plus those this same call created before it). A bucket that received one means another worker
+ * created a story the post was never compared with: the creation is refused (\`conflict\`), and the
+ * caller looks up and decides again (optimistic concurrency).
+ * One call for a whole batch, so the stories the batch creates are told apart exactly.
  */
 const CREATE = `${ROOT}
-local sid, fpKey, pz, ex = ARGV[2], P .. 'fp:' .. ARGV[3], ARGV[4], ARGV[5]
-local ttl, cap = tonumber(ARGV[6]), tonumber(ARGV[7])
-local ns = tonumber(ARGV[8])
-local seen = {}
-for i = 1, ns do seen[ARGV[8 + i]] = true end
-local at = 9 + ns
-local nb = tonumber(ARGV[at])
-local existing = redis.call('GET', fpKey)
-if existing then return { 'exact', root(existing) } end
-if redis.call('EXISTS', P .. 'pz:' .. sid) == 1 or redis.call('EXISTS', P .. 'into:' .. sid) == 1 then
-  return { 'exact', root(sid) }
-end
-local conflicts = { 'conflict' }
-for i = 1, nb do
-  for _, s in ipairs(redis.call('SMEMBERS', P .. 'b:' .. ARGV[at + i])) do
-    local r = root(s)
-    if not seen[r] then seen[r] = true; conflicts[#conflicts + 1] = r end
+local ttl, cap, n = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Stories this call added to each bucket: not newcomers for the posts after them.
+local mine = {}
+local out = {}
+local at = 5
+for _ = 1, n do
+  local sid, fpKey, pz, ex = ARGV[at], P .. 'fp:' .. ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local nb = tonumber(ARGV[at + 4])
+  local bands, counts = at + 4, at + 4 + nb
+  at = at + 5 + 2 * nb
+  local existing = redis.call('GET', fpKey)
+  if existing then
+    out[#out + 1] = { 'exact', root(existing) }
+  elseif redis.call('EXISTS', P .. 'pz:' .. sid) == 1 or redis.call('EXISTS', P .. 'into:' .. sid) == 1 then
+    out[#out + 1] = { 'exact', root(sid) }
+  else
+    local grown = false
+    for i = 1, nb do
+      local k = P .. 'b:' .. ARGV[bands + i]
+      if added(k) - (mine[k] or 0) > tonumber(ARGV[counts + i]) then grown = true; break end
+    end
+    if grown then
+      out[#out + 1] = { 'conflict' }
+    else
+      redis.call('SET', fpKey, sid, 'EX', ttl)
+      local ms = msOf(pz)
+      for i = 1, nb do
+        local k = P .. 'b:' .. ARGV[bands + i]
+        if bucket(k, sid, ms, cap, ttl) == 1 then mine[k] = (mine[k] or 0) + 1 end
+      end
+      if ex ~= '' then
+        redis.call('RPUSH', P .. 'ex:' .. sid, ex)
+        redis.call('EXPIRE', P .. 'ex:' .. sid, ttl)
+      end
+      redis.call('SET', P .. 'pz:' .. sid, pz, 'EX', ttl)
+      out[#out + 1] = { 'created', sid }
+    end
   end
 end
-if #conflicts > 1 then return conflicts end
-redis.call('SET', fpKey, sid, 'EX', ttl)
-for i = 1, nb do
-  local k = P .. 'b:' .. ARGV[at + i]
-  if redis.call('SCARD', k) < cap then redis.call('SADD', k, sid) end
-  redis.call('EXPIRE', k, ttl)
-end
-if ex ~= '' then
-  redis.call('RPUSH', P .. 'ex:' .. sid, ex)
-  redis.call('EXPIRE', P .. 'ex:' .. sid, ttl)
-end
-redis.call('SET', P .. 'pz:' .. sid, pz, 'EX', ttl)
-return { 'created', sid }
+return out
 `;
 
 /**
@@ -117,11 +176,8 @@ if not redis.call('SET', fpKey, r, 'NX', 'EX', ttl) then
   if other ~= r then clash = other end
   redis.call('EXPIRE', fpKey, ttl)
 end
-for i = 1, nb do
-  local k = P .. 'b:' .. ARGV[9 + i]
-  if redis.call('SCARD', k) < cap then redis.call('SADD', k, r) end
-  redis.call('EXPIRE', k, ttl)
-end
+local ms = msOf(pz)
+for i = 1, nb do bucket(P .. 'b:' .. ARGV[9 + i], r, ms, cap, ttl) end
 local exKey = P .. 'ex:' .. r
 if ex ~= '' and redis.call('LLEN', exKey) < excap then redis.call('RPUSH', exKey, ex) end
 redis.call('EXPIRE', exKey, ttl)
@@ -207,7 +263,13 @@ export interface LshCandidate {
 }
 
 export type LookupResult =
-  { kind: 'exact'; storyId: string } | { kind: 'candidates'; candidates: LshCandidate[] };
+  | { kind: 'exact'; storyId: string }
+  | {
+      kind: 'candidates';
+      candidates: LshCandidate[];
+      /** Stories in each band's bucket when looked up, in the order of the bands asked for. */
+      bandCounts: number[];
+    };
 
 /** What a post contributes to the state: its fingerprint, bands, text and patient-zero order key. */
 export interface LshEntry {
@@ -222,9 +284,7 @@ export interface LshEntry {
 }
 
 export type CreateResult =
-  | { kind: 'created'; storyId: string }
-  | { kind: 'exact'; storyId: string }
-  | { kind: 'conflict'; storyIds: string[] };
+  { kind: 'created'; storyId: string } | { kind: 'exact'; storyId: string } | { kind: 'conflict' };
 
 export type MergeResult =
   | { kind: 'same'; storyId: string }
@@ -304,15 +364,22 @@ export class LshRepository {
     const replies = await this.run(
       entries.map((e) => ({
         script: 'LOOKUP' as const,
-        args: [e.fingerprint, String(this.limits.maxCandidates), String(e.bands.length), ...e.bands],
+        args: [
+          e.fingerprint,
+          String(this.limits.maxCandidates),
+          String(this.limits.bucketCap),
+          String(e.bands.length),
+          ...e.bands,
+        ],
       })),
     );
     return replies.map((reply): LookupResult => {
       const rows = Array.isArray(reply) ? (reply as unknown[]) : [];
-      const [head, ...rest] = rows;
+      const [head, counts, ...rest] = rows;
       if (typeof head === 'string' && head !== '') return { kind: 'exact', storyId: head };
       return {
         kind: 'candidates',
+        bandCounts: strings(counts).map(Number),
         candidates: rest.map((row) => {
           const [id, exemplars, rejected] = Array.isArray(row) ? (row as unknown[]) : [];
           return {
@@ -334,32 +401,34 @@ export class LshRepository {
     });
   }
 
-  /** Creates stories atomically (see the CREATE script); `seen` are the stories already verified. */
+  /**
+   * Creates stories atomically, in order (see the CREATE script); `bandCounts` are the bucket sizes the
+   * post's lookup returned.
+   */
   async create(
-    items: readonly { storyId: string; entry: LshEntry; seen: readonly string[] }[],
+    items: readonly { storyId: string; entry: LshEntry; bandCounts: readonly number[] }[],
   ): Promise<CreateResult[]> {
-    const replies = await this.run(
-      items.map(({ storyId, entry, seen }) => ({
-        script: 'CREATE' as const,
-        args: [
-          storyId,
-          entry.fingerprint,
-          orderKey(entry.publishedAt, entry.postId),
-          this.exemplar(entry),
-          String(this.limits.ttlSeconds),
-          String(this.limits.bucketCap),
-          String(seen.length),
-          ...seen,
-          String(entry.bands.length),
-          ...entry.bands,
-        ],
-      })),
-    );
-    return replies.map((reply): CreateResult => {
-      const [kind, ...ids] = strings(reply);
-      if (kind === 'created') return { kind, storyId: ids[0] ?? '' };
-      if (kind === 'exact') return { kind, storyId: ids[0] ?? '' };
-      return { kind: 'conflict', storyIds: ids };
+    if (items.length === 0) return [];
+    const args = [String(this.limits.ttlSeconds), String(this.limits.bucketCap), String(items.length)];
+    for (const { storyId, entry, bandCounts } of items) {
+      if (bandCounts.length !== entry.bands.length) throw new Error('create: one count per band expected');
+      args.push(
+        storyId,
+        entry.fingerprint,
+        orderKey(entry.publishedAt, entry.postId),
+        this.exemplar(entry),
+        String(entry.bands.length),
+        ...entry.bands,
+        ...bandCounts.map(String),
+      );
+    }
+    const [reply] = await this.run([{ script: 'CREATE', args }]);
+    const rows = Array.isArray(reply) ? (reply as unknown[]) : [];
+    return rows.map((row): CreateResult => {
+      const [kind, id = ''] = strings(row);
+      if (kind === 'created') return { kind, storyId: id };
+      if (kind === 'exact') return { kind, storyId: id };
+      return { kind: 'conflict' };
     });
   }
 
@@ -446,25 +515,22 @@ export class LshRepository {
   /** Merges whose story records are not confirmed written (written by MERGE, cleared by `mergeWritten`). */
   async pendingMerges(): Promise<PendingMerge[]> {
     const raw = await this.redis.hgetall(`${this.p}merges`);
-    const out: PendingMerge[] = [];
     const roots = await this.resolve(Object.keys(raw));
+    const out: PendingMerge[] = [];
     for (const [loser, json] of Object.entries(raw)) {
+      const survivor = roots.get(loser);
+      // A loser resolving to itself has no merge pointer (expired): nothing left to repair.
+      if (survivor === undefined || survivor === loser) continue;
       const note = JSON.parse(json) as { postId?: string; by?: string; at?: string };
-      const survivor = await this.survivorOf(loser);
-      if (survivor === undefined) continue;
       out.push({
         loser,
-        survivor: roots.get(survivor) ?? survivor,
+        survivor,
         by: note.by ?? 'cluster',
         at: note.at ?? new Date(0).toISOString(),
         ...(note.postId === undefined ? {} : { postId: note.postId }),
       });
     }
     return out;
-  }
-
-  private async survivorOf(loser: string): Promise<string | undefined> {
-    return (await this.redis.get(`${this.p}into:${loser}`)) ?? undefined;
   }
 
   async mergeWritten(losers: readonly string[]): Promise<void> {

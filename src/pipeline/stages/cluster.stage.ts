@@ -42,8 +42,8 @@ interface Work {
   /** Story the post joins, or the story it creates (`creates`). */
   storyId: string;
   creates: boolean;
-  /** Stories verified for this post (so a concurrent creation can be told apart). */
-  seen: Set<string>;
+  /** Bucket sizes its lookup saw, one per band: a creation is refused if a bucket grew since. */
+  bandCounts: number[];
 }
 
 /** In-batch view of stories touched so far: posts of one batch must see each other before commit. */
@@ -82,6 +82,12 @@ class BatchOverlay {
   }
 }
 
+const noCandidates = (bands: number): LookupResult => ({
+  kind: 'candidates',
+  candidates: [],
+  bandCounts: new Array<number>(bands).fill(0),
+});
+
 const toCandidates = (lookup: LookupResult): CandidateStory[] =>
   lookup.kind === 'exact'
     ? []
@@ -100,6 +106,7 @@ const toCandidates = (lookup: LookupResult): CandidateStory[] =>
 export function clusterStage(deps: ClusterStageDeps): StageHandler {
   const now = deps.now ?? (() => new Date());
   const useSemantic = deps.semantic ?? true;
+  const cache = new ExemplarCache();
   return async (batch) => {
     const at = now().toISOString();
     await repairMerges(deps, at);
@@ -134,10 +141,9 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
     );
 
     const overlay = new BatchOverlay();
-    const cache = new ExemplarCache();
     const work: Work[] = fresh.map((item, i) => {
       const sketch = sketches[i] ?? sketchText('', item.doc.id);
-      const lookup = lookups[i] ?? { kind: 'candidates', candidates: [] };
+      const lookup = lookups[i] ?? noCandidates(sketch.bands.length);
       const entry: LshEntry = {
         postId: item.doc.id,
         fingerprint: sketch.fingerprint,
@@ -167,7 +173,7 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
         decision,
         storyId,
         creates,
-        seen: new Set(candidates.map((c) => c.storyId)),
+        bandCounts: lookup.kind === 'candidates' ? lookup.bandCounts : [],
       };
     });
 
@@ -269,9 +275,9 @@ function memberEvent(doc: PostDocument, link: Link, state: 'auto' | 'suggested')
 }
 
 /**
- * Claims the stories the batch creates. A claim that lost a race (a copy's story appeared meanwhile)
- * re-verifies against the newcomers and either joins one or claims again; returns where each planned
- * story id ended up. Posts that joined a story created in this batch follow it.
+ * Claims the stories the batch creates (one atomic call). A claim that lost a race (a story appeared in
+ * its buckets meanwhile) looks up again, re-verifies and either joins a story or claims again; returns
+ * where each planned story id ended up. Posts that joined a story created in this batch follow it.
  */
 async function commitCreates(
   deps: ClusterStageDeps,
@@ -280,40 +286,44 @@ async function commitCreates(
 ): Promise<Map<string, string>> {
   const redirect = new Map<string, string>();
   let pending = work.filter((w) => w.creates);
-  // Stories this batch creates are verified in memory already: they never count as newcomers.
-  const local = new Set(pending.map((w) => w.storyId));
   for (let round = 0; pending.length > 0; round++) {
     if (round > 20) throw new Error('cluster: story creation kept conflicting; the batch will be retried');
     const results = await deps.lsh.create(
-      pending.map((w) => ({ storyId: w.storyId, entry: w.entry, seen: [...w.seen, ...local] })),
+      pending.map((w) => ({ storyId: w.storyId, entry: w.entry, bandCounts: w.bandCounts })),
     );
-    const retry: Work[] = [];
+    const conflicted: Work[] = [];
     for (const [i, w] of pending.entries()) {
       const result = results[i];
       if (result === undefined || result.kind === 'created') continue;
-      if (result.kind === 'exact') {
-        redirect.set(w.storyId, result.storyId);
-        w.creates = false;
-        w.decision = {
-          primary: { storyId: result.storyId, level: 'exact', score: 1, viaPostId: '' },
-          bridges: [],
-          suggestions: [],
-        };
-        w.entry.bands = [];
+      if (result.kind === 'conflict') {
+        conflicted.push(w);
         continue;
       }
-      // Newcomers: verify this post against them (and everything else) again.
-      const [lookup] = await deps.lsh.lookup([w.entry]);
-      const candidates = toCandidates(lookup ?? { kind: 'candidates', candidates: [] });
-      const fpStory = lookup?.kind === 'exact' ? lookup.storyId : undefined;
-      const decision = decide(w.sketch, fpStory, candidates, [], cache);
-      for (const id of result.storyIds) w.seen.add(id);
-      for (const c of candidates) w.seen.add(c.storyId);
+      redirect.set(w.storyId, result.storyId);
+      w.creates = false;
+      w.decision = {
+        primary: { storyId: result.storyId, level: 'exact', score: 1, viaPostId: '' },
+        bridges: [],
+        suggestions: [],
+      };
+      w.entry.bands = [];
+    }
+    // Another worker created stories in these posts' buckets: verify against them and decide again.
+    const lookups = await deps.lsh.lookup(conflicted.map((w) => w.entry));
+    const retry: Work[] = [];
+    for (const [i, w] of conflicted.entries()) {
+      const lookup = lookups[i] ?? noCandidates(w.entry.bands.length);
+      const fpStory = lookup.kind === 'exact' ? lookup.storyId : undefined;
+      const decision = decide(w.sketch, fpStory, toCandidates(lookup), [], cache);
       if (decision.primary) {
         redirect.set(w.storyId, decision.primary.storyId);
         w.creates = false;
         w.decision = { ...decision, suggestions: [...decision.suggestions, ...w.decision.suggestions] };
-      } else retry.push(w);
+        if (decision.primary.level === 'exact') w.entry.bands = [];
+      } else {
+        w.bandCounts = lookup.kind === 'candidates' ? lookup.bandCounts : [];
+        retry.push(w);
+      }
     }
     pending = retry;
   }

@@ -19,29 +19,46 @@ describe('LSH repository against the real Redis', () => {
     publishedAt: '2024-01-01T00:00:00.000Z',
   });
 
-  it('a second creation over a band it has not verified is refused with the newcomer, not claimed', async () => {
+  it('a creation over a bucket that grew since its lookup is refused and claims nothing', async () => {
     const lsh = lshRepository(context.redis, context.config.queuePrefix);
-    // Both looked up before either claimed: neither saw the other.
-    const [first, second] = await lsh.create([
-      { storyId: 's-a', entry: entry('p1', 'fa', ['0.x', '1.y']), seen: [] },
-      { storyId: 's-b', entry: entry('p2', 'fb', ['1.y', '2.z']), seen: [] },
+    // Both looked up before either claimed: both saw empty buckets.
+    const [first] = await lsh.create([
+      { storyId: 's-a', entry: entry('p1', 'fa', ['0.x', '1.y']), bandCounts: [0, 0] },
+    ]);
+    const [second] = await lsh.create([
+      { storyId: 's-b', entry: entry('p2', 'fb', ['1.y', '2.z']), bandCounts: [0, 0] },
     ]);
     expect(first).toEqual({ kind: 'created', storyId: 's-a' });
-    expect(second).toEqual({ kind: 'conflict', storyIds: ['s-a'] });
-    // Once verified (seen), the creation goes through.
+    expect(second).toEqual({ kind: 'conflict' });
+    // Nothing was claimed: the fingerprint is free, bucket 2.z is still empty.
+    const [looked] = await lsh.lookup([{ fingerprint: 'fb', bands: ['1.y', '2.z'] }]);
+    expect(looked).toMatchObject({ kind: 'candidates', bandCounts: [1, 0] });
+    // Once verified against the newcomer (a lookup counting it), the creation goes through.
     const [third] = await lsh.create([
-      { storyId: 's-b', entry: entry('p2', 'fb', ['1.y', '2.z']), seen: ['s-a'] },
+      { storyId: 's-b', entry: entry('p2', 'fb', ['1.y', '2.z']), bandCounts: [1, 0] },
     ]);
     expect(third).toEqual({ kind: 'created', storyId: 's-b' });
+  });
+
+  it('stories created earlier in the same call never count as newcomers', async () => {
+    const lsh = lshRepository(context.redis, context.config.queuePrefix);
+    const results = await lsh.create([
+      { storyId: 's-h', entry: entry('p8', 'fh', ['3.x', '4.y']), bandCounts: [0, 0] },
+      { storyId: 's-i', entry: entry('p9', 'fi', ['4.y', '5.z']), bandCounts: [0, 0] },
+    ]);
+    expect(results).toEqual([
+      { kind: 'created', storyId: 's-h' },
+      { kind: 'created', storyId: 's-i' },
+    ]);
   });
 
   it('lookup ranks candidate stories by shared bands and returns their exemplars with facts', async () => {
     const lsh = lshRepository(context.redis, context.config.queuePrefix);
     // Ids chosen so that alphabetical order is the opposite of the shared-band order.
     await lsh.create([
-      { storyId: 'r-a', entry: entry('q1', 'ra', ['5.a']), seen: [] },
-      { storyId: 'r-b', entry: entry('q2', 'rb', ['5.b', '6.b']), seen: ['r-a'] },
-      { storyId: 'r-c', entry: entry('q3', 'rc', ['5.c', '6.c', '7.c']), seen: ['r-a', 'r-b'] },
+      { storyId: 'r-a', entry: entry('q1', 'ra', ['5.a']), bandCounts: [0] },
+      { storyId: 'r-b', entry: entry('q2', 'rb', ['5.b', '6.b']), bandCounts: [0, 0] },
+      { storyId: 'r-c', entry: entry('q3', 'rc', ['5.c', '6.c', '7.c']), bandCounts: [0, 0, 0] },
     ]);
     const [found] = await lsh.lookup([
       { fingerprint: 'new', bands: ['5.a', '5.b', '6.b', '5.c', '6.c', '7.c'] },
@@ -54,8 +71,8 @@ describe('LSH repository against the real Redis', () => {
 
   it('a fingerprint claimed meanwhile turns a creation into an exact join', async () => {
     const lsh = lshRepository(context.redis, context.config.queuePrefix);
-    await lsh.create([{ storyId: 's-c', entry: entry('p3', 'fc', []), seen: [] }]);
-    const [again] = await lsh.create([{ storyId: 's-d', entry: entry('p4', 'fc', []), seen: [] }]);
+    await lsh.create([{ storyId: 's-c', entry: entry('p3', 'fc', []), bandCounts: [] }]);
+    const [again] = await lsh.create([{ storyId: 's-d', entry: entry('p4', 'fc', []), bandCounts: [] }]);
     expect(again).toEqual({ kind: 'exact', storyId: 's-c' });
   });
 
@@ -66,14 +83,14 @@ describe('LSH repository against the real Redis', () => {
       {
         storyId: 's-e',
         entry: { ...entry('p5', 'fe', []), publishedAt: '2024-01-02T00:00:00.000Z' },
-        seen: [],
+        bandCounts: [],
       },
       {
         storyId: 's-f',
         entry: { ...entry('p6', 'ff', []), publishedAt: '2024-01-01T00:00:00.000Z' },
-        seen: [],
+        bandCounts: [],
       },
-      { storyId: 's-g', entry: entry('p7', 'fg', []), seen: [] },
+      { storyId: 's-g', entry: entry('p7', 'fg', []), bandCounts: [] },
     ]);
     expect(await lsh.reject('s-e', 's-g')).toBe(true);
     const [merged] = await lsh.merge([{ a: 's-e', b: 's-f', by: 'cluster', at }]);

@@ -82,9 +82,9 @@ describe('cluster stage against real Redis and Elasticsearch', () => {
     });
     const base =
       'Жители улицы Садовой в Суздале третью неделю жалуются на прорыв канализации во дворе дома номер пять.';
-    // Half the words changed: near score between the suggest and auto-merge thresholds.
+    // A few words changed: near score between the suggest and auto-merge thresholds.
     const loose =
-      'Жители улицы Садовой в Суздале третью неделю пишут о потопе из канализации у подъезда дома пять, управляющая компания молчит.';
+      'Жители улицы Садовой в Суздале третью неделю жалуются на прорыв канализации у подъезда дома пять, управляющая компания молчит.';
     const a = postDoc('@h', '1', base, '2024-03-04T10:00:00.000Z');
     const b = postDoc('@i', '1', loose, '2024-03-04T11:00:00.000Z');
     const ids = await cluster(stage(), [a, b]);
