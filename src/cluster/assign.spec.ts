@@ -83,15 +83,20 @@ describe('assignment decisions', () => {
     expect(d.suggestions.map((s) => s.storyId)).toEqual(['s2']);
   });
 
-  it('a story joins on its best exemplar even when another exemplar states other facts', () => {
-    const both: CandidateStory = {
+  it('a story whose members name another place is only suggested, even if one member is a copy', () => {
+    const vague =
+      'Стихийную свалку убрали: вывезено 65 кубометров отходов. О проблеме жители писали в ЦУР не раз.';
+    const place = (name: string) => vague.replace('свалку', `свалку в селе ${name}`);
+    // The vague report started the story and a report naming its place joined it.
+    const grown: CandidateStory = {
       storyId: 's1',
-      exemplars: [...story('x', sibling).exemplars, ...story('y', text).exemplars],
+      exemplars: [...story('x', vague).exemplars, ...story('y', place('Покровское')).exemplars],
       rejected: new Set(),
     };
-    expect(decide(sketchText(edit, 'f'), undefined, [both], []).primary).toMatchObject({
-      storyId: 's1',
-      viaPostId: 'y-p',
-    });
+    const d = decide(sketchText(place('Ивановское'), 'f'), undefined, [grown], []);
+    expect(d.primary).toBeUndefined();
+    expect(d.suggestions).toMatchObject([{ storyId: 's1', viaPostId: 'x-p' }]);
+    // A copy of the place the story names joins it.
+    expect(decide(sketchText(place('Покровское'), 'g'), undefined, [grown], []).primary?.storyId).toBe('s1');
   });
 });

@@ -113,9 +113,14 @@ export function decide(
   const viaFacts = new Map<string, FactView>();
   const nearBest = new Map<string, { strength: LinkStrength; link: Link; facts: FactView }>();
   for (const candidate of candidates) {
+    // A story is the sum of its first members: a post that states other facts than any of them is
+    // another event, even if it copies one of them. This stops a vague text («свалку убрали, вывезено
+    // 65 кубометров») from gathering the reports of every place where that happened into one story.
+    let disagrees = false;
     for (const exemplar of candidate.exemplars) {
       const sketch = cache.sketch(exemplar);
       const near = nearLink(post, sketch);
+      if (near.changedFacts > 0) disagrees = true;
       const strength = near.strength;
       if (strength === 'none') continue;
       // The story's link is its strongest exemplar's: an auto-level one beats any suggestion.
@@ -132,6 +137,8 @@ export function decide(
         });
       }
     }
+    const best = nearBest.get(candidate.storyId);
+    if (disagrees && best?.strength === 'auto') best.strength = 'suggest';
   }
   const semanticBest = new Map<string, { link: Link; facts: FactView }>();
   for (const hit of semantic) {

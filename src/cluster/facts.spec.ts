@@ -12,6 +12,12 @@ describe('facts of a text', () => {
     ).toEqual(['157', '1800', 'водоканал', 'коврове', 'ленина']);
   });
 
+  it('leave out attribution lines: copies of one text name different sources', () => {
+    expect(
+      extractFacts('Пожар в Коврове.\nИсточник: Новости Владимирской области\nФото: Иван Петров'),
+    ).toEqual(['коврове']);
+  });
+
   it('leave out hashtags, mentions and links, and split hyphenated names as comparison texts do', () => {
     expect(extractFacts('Пожар в Гусь-Хрустальном #Владимир @channel https://x.ru/Путь')).toEqual([
       'гусь',

@@ -17,8 +17,10 @@ const SENTENCE_END = /[.!?…:;\n]/u;
 // «ул. Ленина», «г. Ковров», «д. 5»: a short lower-case word before a dot is an abbreviation.
 const ABBREVIATION = /^\p{Ll}{1,4}$/u;
 const CAPITAL = /^\p{Lu}/u;
-// Hashtags, mentions and links are labels of a post, not statements about the event.
-const LABELS = /[#@]\S+|https?:\/\/\S+/gu;
+// Hashtags, mentions, links and attribution lines («Источник: …», «Фото: …») are labels of a post —
+// who published it, how it is filed — not statements about the event: copies of one text carry
+// different ones.
+const LABELS = /[#@]\S+|https?:\/\/\S+|^[ \t]*(?:источник|source|фото|видео)[ \t]*:.*$/gimu;
 
 /** Lower case with ё folded to е: the form comparison texts use (see `comparisonText`). */
 const fold = (word: string): string => word.toLowerCase().replace(/ё/g, 'е');

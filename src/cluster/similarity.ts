@@ -105,15 +105,18 @@ export function nearScore(a: TextSketch, b: TextSketch): NearScore {
 /**
  * The near-level link of a pair, cheapest evidence first: what the cluster stage runs for every
  * candidate exemplar. Equal to `nearStrength(nearScore(a, b))`, and whenever that is not `none` the
- * score is exactly `nearScore(a, b).score`; the shortcuts only skip work that cannot change either:
- * facts first (most candidates of a common phrasing exchange several and are out at once), then
+ * score is exactly `nearScore(a, b).score` (`changedFacts` always is, the caller needs it for every
+ * exemplar); the shortcuts only skip work that cannot change either: facts first (most candidates of a common phrasing exchange several and are out at once), then
  * Jaccard and containment, and the edit distance (the costly part) only when it can still decide —
  * it never exceeds the ratio of the two lengths, since at least their difference must be inserted.
  */
-export function nearLink(a: TextSketch, b: TextSketch): { strength: LinkStrength; score: number } {
-  const none = { strength: 'none', score: 0 } as const;
-  if (a.text.length === 0 || b.text.length === 0) return none;
+export function nearLink(
+  a: TextSketch,
+  b: TextSketch,
+): { strength: LinkStrength; score: number; changedFacts: number } {
+  if (a.text.length === 0 || b.text.length === 0) return { strength: 'none', score: 0, changedFacts: 0 };
   const changed = changedFacts(a.facts, b.facts);
+  const none = { strength: 'none', score: 0, changedFacts: changed } as const;
   if (changed > NEAR.maxChangedFactsToSuggest) return none;
   const jaccard = jaccardSorted(a.shingles, b.shingles);
   const lower = Math.max(jaccard, containmentOf(a, b, jaccard));
@@ -123,7 +126,7 @@ export function nearLink(a: TextSketch, b: TextSketch): { strength: LinkStrength
   if (lower < needed && editBound < needed) return none;
   const score = editBound <= lower ? lower : Math.max(lower, editSimilarity(a.text, b.text));
   const strength = nearStrength({ score, changedFacts: changed });
-  return strength === 'none' ? none : { strength, score };
+  return strength === 'none' ? none : { strength, score, changedFacts: changed };
 }
 
 /** Cosine of two L2-normalized vectors (a dot product); undefined when either is missing. */
