@@ -26,9 +26,13 @@ function timelineRows(per1h: Record<string, number>): string[] {
   );
 }
 
-/** The human-readable view of one story. */
-export function formatStory(view: StoryView): string {
+/** The human-readable view of one story, members by publication time (at most `maxMembers`). */
+export function formatStory(view: StoryView, maxMembers = 50): string {
   const s = view.story;
+  const members = [...s.members].sort((a, b) =>
+    a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : a.postId < b.postId ? -1 : 1,
+  );
+  const hidden = members.length - maxMembers;
   const lines = [
     `story ${s.id}${view.requestedId === undefined ? '' : ` (asked for ${view.requestedId}, merged into this one)`}`,
     `title:         ${clean(s.title)}`,
@@ -43,11 +47,14 @@ export function formatStory(view: StoryView): string {
         .join(', ') || '—'
     }`,
     '',
-    `members (${s.members.length} listed):`,
-    ...s.members.map(
-      (m) =>
-        `  ${m.postId}  ${m.level.padEnd(8)} ${m.score.toFixed(3)}  ${m.state.padEnd(9)} ${m.publishedAt}  ${m.platform} ${clean(m.channel)}`,
-    ),
+    `members (${s.members.length} listed${hidden > 0 ? `, first ${maxMembers} shown` : ''}):`,
+    ...members
+      .slice(0, maxMembers)
+      .map(
+        (m) =>
+          `  ${m.postId}  ${m.level.padEnd(8)} ${m.score.toFixed(3)}  ${m.state.padEnd(9)} ${m.publishedAt}  ${m.platform} ${clean(m.channel)}`,
+      ),
+    ...(hidden > 0 ? [`  … ${hidden} more (--members ${members.length})`] : []),
     '',
     `sources (${s.sources.length}):`,
     ...s.sources.map((src) => `  ${String(src.count).padStart(5)}  ${src.platform} ${clean(src.channel)}`),
@@ -78,10 +85,12 @@ export function registerStories(program: Command): void {
   program
     .command('story <id>')
     .description('show a story: title, patient zero, first seen, members, sources, timeline, history')
+    .option('--members <n>', 'members shown at most (1-1000)', '50')
     .option('--json', 'print the story record as JSON')
     .action(
-      action(async (id: string, options: { json?: boolean }) => {
+      action(async (id: string, options: { members: string; json?: boolean }) => {
         const storyId = idSchema.parse(id);
+        const maxMembers = limitSchema.parse(options.members);
         const context = await createContext({ logToStderr: true });
         try {
           const view = await resolveStory(
@@ -89,7 +98,7 @@ export function registerStories(program: Command): void {
             storyId,
           );
           process.stdout.write(
-            options.json === true ? `${JSON.stringify(view, null, 2)}\n` : formatStory(view),
+            options.json === true ? `${JSON.stringify(view, null, 2)}\n` : formatStory(view, maxMembers),
           );
         } finally {
           await context.close();
