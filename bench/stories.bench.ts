@@ -11,7 +11,9 @@
  *   The cost per post must stay nearly flat as the state grows: the ratio largest/smallest is printed.
  *
  * Options (or env): `--sizes 10000,100000,1000000` (STORIES_BENCH_SIZES), `--probe 2000`
- * (STORIES_BENCH_PROBE), `--batch 250`, `--workers 2`. Uses its own prefix and deletes it afterwards.
+ * (STORIES_BENCH_PROBE), `--batch 250`, `--workers 4` (two `dozor worker` processes at the default
+ * `WORKER_CONCURRENCY` of 2 keep four cluster jobs in flight; while one waits on Redis or Elasticsearch
+ * another computes). Uses its own prefix and deletes it afterwards.
  * The 1M point takes tens of minutes on 2 cores (generation and analysis of the posts included).
  */
 import os from 'node:os';
@@ -46,7 +48,7 @@ const sizes = option('sizes', 'STORIES_BENCH_SIZES', '10000,100000,1000000')
   .sort((a, b) => a - b);
 const probe = Number(option('probe', 'STORIES_BENCH_PROBE', '2000'));
 const batchSize = Number(option('batch', 'STORIES_BENCH_BATCH', '250'));
-const workers = Number(option('workers', 'STORIES_BENCH_WORKERS', '2'));
+const workers = Number(option('workers', 'STORIES_BENCH_WORKERS', '4'));
 
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
 
