@@ -8,6 +8,7 @@ import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerKeys } from './commands/keys';
 import { registerLedger } from './commands/ledger';
+import { registerMigrate } from './commands/migrate';
 import { registerNormalize } from './commands/normalize';
 import { registerServe } from './commands/serve';
 import { registerServices } from './commands/services';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerImport(program);
   registerLedger(program);
+  registerMigrate(program);
   registerDlq(program);
   registerDigest(program);
   registerKeys(program);

@@ -1,5 +1,11 @@
-import { errors, type Client } from '@elastic/elasticsearch';
-import { INDEX_DEFINITIONS, aliasName, versionedIndexName, type IndexName } from './indices';
+import { errors, type Client, type estypes } from '@elastic/elasticsearch';
+import {
+  INDEX_DEFINITIONS,
+  aliasName,
+  versionedIndexName,
+  type IndexDefinition,
+  type IndexName,
+} from './indices';
 
 /** What start-up found for each logical index. */
 export interface IndexState {
@@ -7,6 +13,31 @@ export interface IndexState {
   alias: string;
   index: string;
   created: boolean;
+}
+
+/** Settings of every index Dozor creates (start-up and migrations alike). */
+export const INDEX_SETTINGS: estypes.IndicesIndexSettings = {
+  // One shard: the data fits, and migrations rely on one sequence of `_seq_no` per index.
+  number_of_shards: 1,
+  // One replica where there is a second node, none on a single local node (keeps health green).
+  auto_expand_replicas: '0-1',
+};
+
+/** Creates the versioned index of a definition, with its alias as the write index when `withAlias`. */
+export async function createVersionedIndex(
+  client: Client,
+  prefix: string,
+  definition: IndexDefinition,
+  options: { withAlias: boolean; settings?: estypes.IndicesIndexSettings },
+): Promise<void> {
+  await client.indices.create({
+    index: versionedIndexName(prefix, definition),
+    settings: { ...INDEX_SETTINGS, ...options.settings },
+    mappings: definition.mappings,
+    ...(options.withAlias
+      ? { aliases: { [aliasName(prefix, definition.name)]: { is_write_index: true } } }
+      : {}),
+  });
 }
 
 /**
@@ -23,16 +54,7 @@ export async function ensureIndices(client: Client, prefix: string): Promise<Ind
       continue;
     }
     try {
-      await client.indices.create({
-        index,
-        settings: {
-          number_of_shards: 1,
-          // One replica where there is a second node, none on a single local node (keeps health green).
-          auto_expand_replicas: '0-1',
-        },
-        mappings: definition.mappings,
-        aliases: { [alias]: { is_write_index: true } },
-      });
+      await createVersionedIndex(client, prefix, definition, { withAlias: true });
       states.push({ name: definition.name, alias, index, created: true });
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
@@ -51,6 +73,46 @@ export async function missingIndices(client: Client, prefix: string): Promise<In
   return missing;
 }
 
+/** The concrete indices an alias points at (empty when the alias does not exist). */
+export async function aliasTargets(client: Client, alias: string): Promise<string[]> {
+  if (!(await client.indices.existsAlias({ name: alias }))) return [];
+  return Object.keys(await client.indices.getAlias({ name: alias }));
+}
+
+/** A logical index whose live version differs from the one the code defines. */
+export interface PendingMigration {
+  name: IndexName;
+  alias: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Logical indices whose alias points at an older version than the code's definition (see `dozor migrate`).
+ * A newer live version (code rolled back) is left alone: migrating down could drop fields.
+ */
+export async function pendingMigrations(
+  client: Client,
+  prefix: string,
+  definitions: readonly IndexDefinition[] = Object.values(INDEX_DEFINITIONS),
+): Promise<PendingMigration[]> {
+  const pending: PendingMigration[] = [];
+  for (const definition of definitions) {
+    const alias = aliasName(prefix, definition.name);
+    const to = versionedIndexName(prefix, definition);
+    const [from, ...more] = await aliasTargets(client, alias);
+    if (from === undefined || more.length > 0 || versionOf(from) >= definition.version) continue;
+    pending.push({ name: definition.name, alias, from, to });
+  }
+  return pending;
+}
+
+/** The version in a versioned index name (`dozor-posts-v2` → 2); -1 when the name carries none. */
+function versionOf(index: string): number {
+  const match = /-v(\d+)$/.exec(index);
+  return match?.[1] === undefined ? -1 : Number(match[1]);
+}
+
 /**
  * Deletes every index of a prefix (tests and `dozor reset`). Names are listed first because clusters
  * usually forbid wildcard deletes (`action.destructive_requires_name`).
@@ -65,7 +127,7 @@ export async function deleteIndices(client: Client, prefix: string): Promise<voi
   if (names.length > 0) await client.indices.delete({ index: names.join(',') });
 }
 
-function isAlreadyExists(error: unknown): boolean {
+export function isAlreadyExists(error: unknown): boolean {
   return (
     error instanceof errors.ResponseError &&
     error.body !== null &&
