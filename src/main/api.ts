@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import { answerClientErrors } from '../api/client-errors';
 import { LIMITS } from '../cluster/thresholds';
 import { StoryService } from '../cluster/story-service';
 import { Gazetteer } from '../detect/gazetteer';
@@ -58,5 +59,6 @@ export function startApi(
       if (error) reject(error);
       else resolve(server);
     });
+    answerClientErrors(server);
   });
 }

@@ -11,9 +11,18 @@ declare module 'express-serve-static-core' {
 }
 
 function tokenOf(header: string | undefined, apiKeyHeader: string | undefined): string | undefined {
-  if (apiKeyHeader !== undefined && apiKeyHeader !== '') return apiKeyHeader;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  return undefined;
+  const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+  const apiKey = apiKeyHeader === undefined || apiKeyHeader === '' ? undefined : apiKeyHeader;
+  // Two different keys in one request are refused rather than resolved by precedence: otherwise a
+  // client (or a proxy adding its own Authorization) acts with a key it may not expect to be used.
+  if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) {
+    throw new HttpError(
+      401,
+      'ambiguous_credentials',
+      'Send one API key: Authorization or X-API-Key, not both',
+    );
+  }
+  return apiKey ?? bearer;
 }
 
 /** Resolves `Authorization: Bearer <key>` or `X-API-Key: <key>`; 401 when missing, unknown or revoked. */

@@ -59,7 +59,7 @@ export interface RouteSpec<
   response: R;
   /** Other content types the handler may answer with (as a {@link RawResponse}), documented as text. */
   alsoProduces?: readonly string[];
-  /** Documented error statuses besides 400, 401, 403, 429 and 500 (e.g. 404, 409). */
+  /** Documented error statuses besides 400, 401, 403, 429, 431 and 500 (e.g. 404, 409). */
   errors?: readonly ErrorStatus[];
   handler(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R> | RawResponse>;
 }
@@ -81,7 +81,7 @@ export interface RouteDefinition {
 }
 
 export type SuccessStatus = 200 | 201 | 202;
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 431 | 500 | 503;
 
 const ERROR_TEXT: Record<ErrorStatus, string> = {
   400: 'Invalid request (details list each problem)',
@@ -90,8 +90,10 @@ const ERROR_TEXT: Record<ErrorStatus, string> = {
   404: 'Not found',
   409: 'Conflict: the resource changed since it was read',
   413: 'Request body too large',
+  415: 'The body is not `application/json`',
   422: 'Not allowed in the current state (e.g. a status change the lifecycle forbids)',
   429: 'Too many requests for this key; retry after the `RateLimit` reset',
+  431: 'The URL and headers exceed the server’s 16 KiB limit (shorten the query)',
   500: 'Internal error (the request id is in details)',
   503: 'A dependency is unavailable',
 };
@@ -106,9 +108,10 @@ export function defineRoute<
   R extends z.ZodType = z.ZodType,
 >(spec: RouteSpec<P, Q, B, R>): RouteDefinition {
   const status = spec.status ?? 200;
-  const errorCodes: ErrorStatus[] = [401, 403, 429, 500, ...(spec.errors ?? [])];
+  // 431 is Node's own answer to an oversized request line, possible on every route (see `answerClientErrors`).
+  const errorCodes: ErrorStatus[] = [401, 403, 429, 431, 500, ...(spec.errors ?? [])];
   if (spec.params || spec.query || spec.body) errorCodes.push(400);
-  if (spec.body) errorCodes.push(413);
+  if (spec.body) errorCodes.push(413, 415);
   errorCodes.sort((a, b) => a - b);
   const responses: ZodOpenApiResponsesObject = {
     [`${status}`]: {
@@ -146,7 +149,7 @@ export function defineRoute<
     responses,
   };
   const guards = [allow(...spec.roles)];
-  if (spec.body) guards.push(express.json({ limit: spec.bodyLimit ?? '100kb' }));
+  if (spec.body) guards.push(requireJson, express.json({ limit: spec.bodyLimit ?? '100kb' }), limitDepth);
   return {
     method: spec.method,
     path: spec.path,
@@ -182,6 +185,38 @@ export function defineRoute<
   };
 }
 
+/**
+ * 415 unless the body is declared JSON: `express.json` silently skips other types, which left the handler
+ * a missing body and the client a misleading "expected object" 400.
+ */
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (req.is('application/json') === false)
+    throw new HttpError(415, 'unsupported_media_type', 'The body must be application/json');
+  next();
+};
+
+/** Deepest JSON nesting a body may have; Dozor's own bodies need 4 (`{posts: [{metrics: {}}]}`). */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * 400 for bodies nested deeper than {@link MAX_JSON_DEPTH}. `JSON.parse` copes with any depth, but every
+ * recursive walk after it (zod, `JSON.stringify` of a reject sample, the logger) overflows the stack on
+ * `[[[[…]]]]` and turned a 100 kB request into a 500. Walked with an explicit stack for the same reason.
+ */
+const limitDepth: RequestHandler = (req, _res, next) => {
+  const body: unknown = req.body;
+  const pending: [unknown, number][] = [[body, 1]];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [value, depth] = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new HttpError(400, 'too_deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  next();
+};
+
 // Routes without a params/query schema get an empty object, without a body schema `undefined`; the
 // generic defaults make these the declared types, which TypeScript cannot see through the conditional.
 function emptyOf<S extends AnyObject>(): z.output<S> {
@@ -216,7 +251,9 @@ export interface AuditEntry {
  */
 export function mountRoutes(routes: readonly RouteDefinition[], audit: AuditSink): Router {
   const router = Router();
+  const methods = new Map<string, Method[]>();
   for (const route of routes) {
+    methods.set(route.path, [...(methods.get(route.path) ?? []), route.method]);
     const handler: RequestHandler = async (req, res) => {
       await route.run(req, res, async (status) => {
         if (route.method === 'get' || req.apiKey === undefined) return;
@@ -234,6 +271,16 @@ export function mountRoutes(routes: readonly RouteDefinition[], audit: AuditSink
       });
     };
     router[route.method](expressPath(route.path), ...route.guards, handler);
+  }
+  // A known path with another method is 405 with `Allow`, not a 404 that says the path does not exist.
+  for (const [path, allowed] of methods) {
+    const allow = [...allowed, ...(allowed.includes('get') ? ['head'] : [])]
+      .map((method) => method.toUpperCase())
+      .join(', ');
+    router.all(expressPath(path), (req, res) => {
+      res.setHeader('allow', allow);
+      throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here; use ${allow}`);
+    });
   }
   return router;
 }

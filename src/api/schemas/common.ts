@@ -66,8 +66,15 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ k: cursor.sort, v: cursor.after })).toString('base64url');
 }
 
-/** Decodes a cursor of `sort`; 400 when it is malformed or came from another sort. */
-export function decodeCursor(value: string | undefined, sort: string): Cursor | undefined {
+/**
+ * Decodes a cursor of `sort`; 400 when it is malformed, came from another sort, or its values do not have
+ * the shape `values` gives (a forged cursor must not reach Elasticsearch's `search_after`).
+ */
+export function decodeCursor(
+  value: string | undefined,
+  sort: string,
+  values?: z.ZodType<Cursor['after']>,
+): Cursor | undefined {
   if (value === undefined) return undefined;
   let parsed: z.infer<typeof cursorSchema> | undefined;
   try {
@@ -79,6 +86,9 @@ export function decodeCursor(value: string | undefined, sort: string): Cursor | 
   if (parsed === undefined) throw new HttpError(400, 'invalid_cursor', 'The cursor is malformed');
   if (parsed.k !== sort) {
     throw new HttpError(400, 'invalid_cursor', 'The cursor belongs to another sort order; start again');
+  }
+  if (values !== undefined && !values.safeParse(parsed.v).success) {
+    throw new HttpError(400, 'invalid_cursor', 'The cursor is malformed');
   }
   return { sort: parsed.k, after: parsed.v };
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { BatchProducer } from '../../../pipeline/producer';
 import { pushPosts } from '../../../pipeline/push';
 import type { PostSearchRepository } from '../../../store/post-search.repository';
@@ -19,6 +20,20 @@ export interface PostsRouteDeps {
   producer(source: string): Promise<BatchProducer>;
   postSearch: PostSearchRepository;
 }
+
+/**
+ * What `search_after` takes for each sort (see `PostSearchRepository.search`): the score, `publishedAt`
+ * in epoch milliseconds and the id. Elasticsearch answers anything else with an error, so a forged
+ * cursor is refused here as a 400 instead of failing there as a 500.
+ */
+// zod's `.int()` accepts safe integers only, so a forged 1e300 is refused too.
+const millis = z.number().int();
+const idValue = z.string().max(200);
+const SORT_VALUES = {
+  relevance: z.tuple([z.number(), millis, idValue]),
+  newest: z.tuple([millis, idValue]),
+  oldest: z.tuple([millis, idValue]),
+} as const;
 
 /** Reading roles: everyone who looks at posts in the dashboard. */
 const READERS = ['analyst', 'duty_officer', 'leadership', 'admin'] as const;
@@ -66,7 +81,7 @@ export function postsRoutes(deps: PostsRouteDeps): RouteDefinition[] {
       async handler({ query }) {
         const lemmas = analyzeQuery(query.q ?? '');
         const sort = query.sort === 'relevance' && lemmas.length === 0 ? 'newest' : query.sort;
-        const cursor = decodeCursor(query.cursor, `posts:${sort}`);
+        const cursor = decodeCursor(query.cursor, `posts:${sort}`, SORT_VALUES[sort]);
         const result = await deps.postSearch.search({
           lemmas,
           sort,
