@@ -1,5 +1,5 @@
-import { applyOps } from './story-ops';
-import type { MemberEvent } from './story';
+import { applyOps, writeStoryOps, type StoryStore } from './story-ops';
+import type { MemberEvent, StoryDocument } from './story';
 
 const event = (postId: string, publishedAt: string, channel = '@c'): MemberEvent => ({
   postId,
@@ -97,5 +97,38 @@ describe('story record ops', () => {
       now,
     ).doc;
     expect(later?.members.find((m) => m.postId === 'p2')?.state).toBe('rejected');
+  });
+
+  it('a story said to be absent is not read first, and is still updated when it exists after all', async () => {
+    // An in-memory store with versions, as Elasticsearch guards writes.
+    const docs = new Map<string, { doc: StoryDocument; seqNo: number }>();
+    const reads: string[][] = [];
+    const store: StoryStore = {
+      getVersioned: (ids) => {
+        reads.push([...ids]);
+        const found = ids.flatMap((id) => {
+          const d = docs.get(id);
+          return d ? [[id, { doc: d.doc, seqNo: d.seqNo, primaryTerm: 1 }] as const] : [];
+        });
+        return Promise.resolve(new Map(found));
+      },
+      writeGuarded: (writes) => {
+        const conflicts: string[] = [];
+        for (const w of writes) {
+          const known = docs.get(w.doc.id);
+          if (known?.seqNo !== w.version?.seqNo) conflicts.push(w.doc.id);
+          else docs.set(w.doc.id, { doc: w.doc, seqNo: (known?.seqNo ?? 0) + 1 });
+        }
+        return Promise.resolve({ conflicts });
+      },
+    };
+    const members = (postId: string) =>
+      new Map([['s', [{ kind: 'members' as const, events: [event(postId, '2024-01-01T10:00:00Z')] }]]]);
+    await writeStoryOps(store, members('p1'), () => now, { absent: new Set(['s']) });
+    expect(reads).toEqual([]);
+    // Wrongly said absent (its record outlived the clustering state): the create conflicts, then it is read.
+    await writeStoryOps(store, members('p2'), () => now, { absent: new Set(['s']) });
+    expect(reads).toEqual([['s']]);
+    expect(docs.get('s')?.doc.members.map((m) => m.postId)).toEqual(['p1', 'p2']);
   });
 });

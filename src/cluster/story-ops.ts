@@ -154,13 +154,18 @@ export interface StoryStore {
  * Applies ops to story records with optimistic concurrency: read with versions, apply (pure), write
  * guarded; ids that lost a race are re-read and re-applied, forwarded ops follow merges, and the absorb
  * half of a merge runs only after the loser was marked merged. Returns after every op landed.
+ *
+ * `absent`: ids whose record cannot exist yet (stories the caller just created): the first round does
+ * not read them and writes them with `create`, which fails like a lost race if one does exist after all.
+ * Most stories of a batch are new, and reading them was most of the read.
  */
 export async function writeStoryOps(
   store: StoryStore,
   ops: ReadonlyMap<string, readonly StoryOp[]>,
   now: () => string = () => new Date().toISOString(),
-  maxRounds = 50,
+  options: { maxRounds?: number; absent?: ReadonlySet<string> } = {},
 ): Promise<void> {
+  const maxRounds = options.maxRounds ?? 50;
   let pending = new Map<string, StoryOp[]>();
   const add = (target: Map<string, StoryOp[]>, id: string, more: readonly StoryOp[]): void => {
     target.set(id, [...(target.get(id) ?? []), ...more]);
@@ -172,7 +177,9 @@ export async function writeStoryOps(
         `story records still contended after ${maxRounds} rounds: ${[...pending.keys()].join(', ')}`,
       );
     }
-    const current = await store.getVersioned([...pending.keys()]);
+    const unread = round === 0 ? (options.absent ?? new Set<string>()) : new Set<string>();
+    const toRead = [...pending.keys()].filter((id) => !unread.has(id));
+    const current = toRead.length > 0 ? await store.getVersioned(toRead) : new Map<string, VersionedStory>();
     const results = new Map<string, OpsResult>();
     const writes: GuardedWrite[] = [];
     for (const [id, list] of pending) {

@@ -320,6 +320,18 @@ export function orderKey(publishedAt: string, postId: string): string {
   return `${String(Number.isFinite(ms) ? Math.max(0, ms) : 0).padStart(15, '0')}|${postId}`;
 }
 
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function assignmentOf(result: [Error | null, unknown] | undefined): PostAssignment | undefined {
+  if (result?.[0]) throw result[0];
+  const [storyId, level, score] = Array.isArray(result?.[1]) ? (result[1] as unknown[]) : [];
+  return typeof storyId === 'string' && typeof level === 'string'
+    ? { storyId, level, score: Number(score) }
+    : undefined;
+}
+
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : String(v))) : [];
 }
@@ -512,9 +524,27 @@ export class LshRepository {
     );
   }
 
-  /** Merges whose story records are not confirmed written (written by MERGE, cleared by `mergeWritten`). */
-  async pendingMerges(): Promise<PendingMerge[]> {
-    const raw = await this.redis.hgetall(`${this.p}merges`);
+  /**
+   * What a batch starts from, in one round trip: merges whose story records are not confirmed written
+   * (written by MERGE, cleared by `mergeWritten`/`settle`; a crashed worker leaves them) and the
+   * assignments already stored for these posts (a retried batch reuses them).
+   */
+  async batchStart(
+    postIds: readonly string[],
+  ): Promise<{ pendingMerges: PendingMerge[]; assignments: (PostAssignment | undefined)[] }> {
+    const pipeline = this.redis.pipeline();
+    pipeline.hgetall(`${this.p}merges`);
+    for (const id of postIds) pipeline.hmget(`${this.p}post:${id}`, 'story', 'level', 'score');
+    const [merges, ...posts] = (await pipeline.exec()) ?? [];
+    return {
+      pendingMerges: await this.pendingOf(merges),
+      assignments: posts.map((result) => assignmentOf(result)),
+    };
+  }
+
+  private async pendingOf(reply: [Error | null, unknown] | undefined): Promise<PendingMerge[]> {
+    if (reply?.[0]) throw reply[0];
+    const raw = isStringRecord(reply?.[1]) ? reply[1] : {};
     const roots = await this.resolve(Object.keys(raw));
     const out: PendingMerge[] = [];
     for (const [loser, json] of Object.entries(raw)) {
@@ -542,26 +572,26 @@ export class LshRepository {
     if (postIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of postIds) pipeline.hmget(`${this.p}post:${id}`, 'story', 'level', 'score');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, value]) => {
-      if (error) throw error;
-      const [storyId, level, score] = Array.isArray(value) ? (value as unknown[]) : [];
-      return typeof storyId === 'string' && typeof level === 'string'
-        ? { storyId, level, score: Number(score) }
-        : undefined;
-    });
+    return ((await pipeline.exec()) ?? []).map((result) => assignmentOf(result));
   }
 
-  /** Stores posts' assignments once their story records are written. */
-  async saveAssignments(items: readonly ({ postId: string } & PostAssignment)[]): Promise<void> {
-    if (items.length === 0) return;
+  /**
+   * Ends a batch once its story records are written, in one round trip: clears the merges whose records
+   * are now written and stores the posts' assignments.
+   */
+  async settle(
+    mergedLosers: readonly string[],
+    items: readonly ({ postId: string } & PostAssignment)[],
+  ): Promise<void> {
+    if (mergedLosers.length === 0 && items.length === 0) return;
     const pipeline = this.redis.pipeline();
+    if (mergedLosers.length > 0) pipeline.hdel(`${this.p}merges`, ...mergedLosers);
     for (const item of items) {
       const key = `${this.p}post:${item.postId}`;
       pipeline.hset(key, 'story', item.storyId, 'level', item.level, 'score', String(item.score));
       pipeline.expire(key, this.limits.ttlSeconds);
     }
-    await pipeline.exec();
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
   private exemplar(entry: LshEntry): string {

@@ -15,7 +15,7 @@ import { earlier, type MemberEvent } from '../../cluster/story';
 import { writeStoryOps, type StoryOp } from '../../cluster/story-ops';
 import { sketchText, type TextSketch } from '../../cluster/similarity';
 import { LIMITS, SEMANTIC } from '../../cluster/thresholds';
-import type { LshEntry, LshRepository, LookupResult } from '../../store/lsh.repository';
+import type { LshEntry, LshRepository, LookupResult, PendingMerge } from '../../store/lsh.repository';
 import type { StoriesRepository } from '../../store/stories.repository';
 import type { PostInFlight } from '../jobs';
 import type { StageHandler } from './stage';
@@ -109,12 +109,13 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
   const cache = new ExemplarCache();
   return async (batch) => {
     const at = now().toISOString();
-    await repairMerges(deps, at);
     const withDoc = batch.posts.filter(
       (item): item is PostInFlight & { doc: PostDocument } => item.doc !== undefined,
     );
+    const start = await deps.lsh.batchStart(withDoc.map((item) => item.post.id));
+    await repairMerges(deps, start.pendingMerges, at);
     // Retries reuse what an earlier attempt stored, so a post never moves between stories on retry.
-    const previous = await deps.lsh.assignments(withDoc.map((item) => item.post.id));
+    const previous = start.assignments;
     const fresh: (PostInFlight & { doc: PostDocument })[] = [];
     const reused: { item: PostInFlight & { doc: PostDocument }; storyId: string }[] = [];
     withDoc.forEach((item, i) => {
@@ -248,9 +249,10 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
     for (const r of reused) r.item.doc.storyId = root(r.storyId);
     for (const [storyId, list] of events) push(storyId, { kind: 'members', events: list });
 
-    await writeStoryOps(deps.stories, ops, () => now().toISOString());
-    await deps.lsh.mergeWritten(losers);
-    await deps.lsh.saveAssignments(assignments);
+    // Stories this batch created have no record yet: not read before their first write.
+    const created = new Set(work.filter((w) => w.creates).map((w) => w.storyId));
+    await writeStoryOps(deps.stories, ops, () => now().toISOString(), { absent: created });
+    await deps.lsh.settle(losers, assignments);
     return { next: batch, poison: [] };
   };
 }
@@ -372,8 +374,11 @@ async function semanticHits(
 }
 
 /** Finishes story-record merges a crashed worker left half-written (usually there are none). */
-async function repairMerges(deps: ClusterStageDeps, at: string): Promise<void> {
-  const pending = await deps.lsh.pendingMerges();
+async function repairMerges(
+  deps: ClusterStageDeps,
+  pending: readonly PendingMerge[],
+  at: string,
+): Promise<void> {
   const stale = pending.filter((m) => Date.parse(at) - Date.parse(m.at) > 60_000);
   if (stale.length === 0) return;
   const ops = new Map<string, StoryOp[]>();
