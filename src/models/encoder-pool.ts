@@ -93,7 +93,8 @@ export class WorkerPoolEncoder implements Encoder {
   ): Promise<WorkerPoolEncoder> {
     const entry = getModelEntry(options.model ?? 'multilingual-e5-small');
     await assertModelsReady(config, [entry.name]);
-    const workers = positive(options.workers ?? 1, 'workers');
+    const layout = defaultLayout();
+    const workers = positive(options.workers ?? layout.workers, 'workers');
     const threads = positive(
       options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / workers)),
       'threadsPerWorker',
@@ -249,6 +250,11 @@ export class WorkerPoolEncoder implements Encoder {
       });
     });
   }
+}
+
+/** Worker threads and onnxruntime threads per worker when the caller does not choose. */
+export function defaultLayout(): { workers: number; threadsPerWorker: number } {
+  return { workers: 1, threadsPerWorker: availableParallelism() };
 }
 
 function positive(value: number, name: string): number {

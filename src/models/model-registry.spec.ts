@@ -15,7 +15,10 @@ describe('the model registry', () => {
     const entry = getModelEntry('multilingual-e5-small');
     expect(entry.dim).toBe(384);
     expect(Object.keys(entry.files)).toEqual(
-      expect.arrayContaining(['tokenizer.json', 'onnx/model_q4.onnx']),
+      expect.arrayContaining([
+        'tokenizer.json',
+        `onnx/model_${getModelEntry('multilingual-e5-small').dtype}.onnx`,
+      ]),
     );
   });
 
@@ -31,7 +34,9 @@ describe('the model registry', () => {
     );
     await expect(assertModelsReady({ modelDir })).rejects.toThrow(ModelFilesError);
     await expect(assertModelsReady({ modelDir })).rejects.toThrow(
-      new RegExp(`missing: ${modelDir}/multilingual-e5-small/onnx/model_q4.onnx[\\s\\S]*${BUILD_COMMAND}`),
+      new RegExp(
+        `missing: ${modelDir}/multilingual-e5-small/onnx/model_${getModelEntry('multilingual-e5-small').dtype}.onnx[\\s\\S]*${BUILD_COMMAND}`,
+      ),
     );
   });
 

