@@ -1,0 +1,172 @@
+import { createPipeline, type Pipeline } from '../../../src/main/pipeline';
+import { STAGES, type Stage } from '../../../src/pipeline/jobs';
+import type { DeadLetter } from '../../../src/pipeline/queues';
+import { startWorkers, type PipelineWorkers } from '../../../src/pipeline/runner';
+import { normalizeStage } from '../../../src/pipeline/stages/normalize.stage';
+import type { StageHandler } from '../../../src/pipeline/stages/stage';
+import { BoilerplateRepository } from '../../../src/store/boilerplate.repository';
+import { runCli } from '../../support/cli';
+import { createTestContext, type TestContext } from '../../support/context';
+import {
+  deadLetterCount,
+  drillCorpus,
+  drillEnv,
+  killChild,
+  produce,
+  scrollPosts,
+  spawnWorker,
+  waitUntil,
+  type WorkerProcess,
+} from '../../support/drill';
+import { waitForRunSettled } from '../../support/pipeline';
+
+const ATTEMPTS = 4;
+const CRASH = 'normalize crashed on this post (fault injected by the drill)';
+
+/**
+ * The bug of the drill: the real normalize stage, except that it throws on the given posts, as
+ * `analyzePost` would on a text it cannot handle. Like the real stage's own per-post isolation
+ * (`mapEachPost`), the crash is reported for that post alone; every crash is timed.
+ */
+function normalizeCrashingOn(
+  real: StageHandler,
+  poison: ReadonlySet<string>,
+  crashes: Map<string, number[]>,
+): StageHandler {
+  return async (batch) => {
+    const outcome = await real(batch);
+    const crashed = batch.posts.filter((item) => poison.has(item.post.id));
+    for (const item of crashed) crashes.set(item.post.id, [...(crashes.get(item.post.id) ?? []), Date.now()]);
+    return {
+      next: { ...outcome.next, posts: outcome.next.posts.filter((item) => !poison.has(item.post.id)) },
+      poison: [...outcome.poison, ...crashed.map((item) => ({ item, error: new Error(CRASH) }))],
+    };
+  };
+}
+
+/**
+ * Drill 4 (issue 8): two posts crash the normalize stage. Each is split out of its batch, retried with
+ * back-off, then parked in the dead-letter queue with its error, while the rest of its batch and a later
+ * import go through. After the fix (a normalize worker without the bug), `dozor dlq list` shows them and
+ * `dozor dlq retry` puts them back: both are indexed and the ledger reconciles.
+ */
+describe('drill: poison posts go to the dead-letter queue and come back after a fix', () => {
+  let context: TestContext;
+  let pipeline: Pipeline;
+  const settings = { BATCH_SIZE: '50', JOB_ATTEMPTS: String(ATTEMPTS), JOB_BACKOFF_MS: '1500' };
+  let others: PipelineWorkers | undefined;
+  let buggy: PipelineWorkers | undefined;
+  let fixed: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    context = await createTestContext('drill-poison', settings);
+    pipeline = createPipeline(context);
+  });
+  afterAll(async () => {
+    if (fixed) await killChild(fixed.child, 'SIGKILL');
+    await buggy?.close();
+    await others?.close();
+    await pipeline.close();
+    await context.cleanup();
+  });
+
+  it('retries a crashing post, parks it with its error without blocking others, and retries it on demand', async () => {
+    const first = drillCorpus('poison-a', { singles: 1000, groups: 0, copies: 0 });
+    const later = drillCorpus('poison-b', { singles: 500, groups: 0, copies: 0 });
+    const poisonIds = [first.posts[137], first.posts[612]].map((post) => post?.id ?? '');
+    const crashes = new Map<string, number[]>();
+    const env = { ...process.env, ...drillEnv(context, settings), LOG_LEVEL: 'silent', DOZOR_MODELS: 'off' };
+
+    others = await pipeline.startWorkers(STAGES.filter((stage) => stage !== 'normalize'));
+    const bug = normalizeCrashingOn(
+      normalizeStage({ boilerplate: new BoilerplateRepository(context.redis, context.config.queuePrefix) }),
+      new Set(poisonIds),
+      crashes,
+    );
+    // Only the normalize worker starts (`stages`); the runner's map needs an entry for every stage.
+    const handlers: Record<Stage, StageHandler> = {
+      ingest: bug,
+      normalize: bug,
+      enrich: bug,
+      cluster: bug,
+      detect: bug,
+      index: bug,
+    };
+    buggy = startWorkers({
+      connection: context.redis,
+      prefix: context.config.queuePrefix,
+      queues: pipeline.queues,
+      handlers,
+      logger: context.logger,
+      concurrency: () => 2,
+      lockMs: context.config.pipeline.workerLockMs,
+      backoffMs: context.config.pipeline.jobBackoffMs,
+      stages: ['normalize'],
+    });
+
+    const runA = await pipeline.producer('drill poison A');
+    await produce(runA, first.posts);
+    // A later import arrives while the poison posts are failing: it must not wait for them.
+    await waitUntil('the first crash', async () => Promise.resolve(crashes.size > 0));
+    const runB = await pipeline.producer('drill poison B');
+    await produce(runB, later.posts);
+
+    await waitUntil('both poison posts parked', async () => (await deadLetterCount(pipeline)) === 2);
+    expect(await waitForRunSettled(pipeline, runB.runId, later.posts.length)).toMatchObject({
+      indexed: later.posts.length,
+    });
+    await waitUntil('the poison posts’ batch mates indexed', async () => {
+      return (await pipeline.ledger.run(runA.runId))?.indexed === first.posts.length - 2;
+    });
+    for (const id of poisonIds) {
+      // One crash in its batch, then every attempt of the job of its own.
+      expect(crashes.get(id)).toHaveLength(1 + ATTEMPTS);
+      expect(await pipeline.ledger.postState(id)).toBe('queued'); // accounted for, not lost
+    }
+    // The normalize queue kept finishing the later import's jobs while the poison was being retried.
+    const retrying = poisonIds.map((id) => crashes.get(id) ?? []);
+    const from = Math.min(...retrying.map((times) => times[0] ?? Infinity));
+    const to = Math.max(...retrying.map((times) => times.at(-1) ?? 0));
+    const done = await pipeline.queues.normalize.getCompleted(0, -1);
+    const meanwhile = done.filter(
+      (job) => job.data.runId === runB.runId && (job.finishedOn ?? 0) > from && (job.finishedOn ?? 0) < to,
+    );
+    expect(meanwhile.length).toBeGreaterThan(0);
+
+    // The operator's view: each parked post in a job of its own, with the error and the attempts made.
+    const list = await runCli(['dlq', 'list'], env);
+    expect(list.code).toBe(0);
+    const letters = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as DeadLetter);
+    expect(
+      letters
+        .map((letter) => letter.postIds)
+        .flat()
+        .sort(),
+    ).toEqual([...poisonIds].sort());
+    for (const letter of letters) {
+      expect(letter).toMatchObject({ stage: 'normalize', posts: 1, attemptsMade: ATTEMPTS });
+      expect(letter.failedReason).toContain(CRASH);
+    }
+
+    // The fix is deployed: normalize workers without the bug. Parked jobs wait for the operator.
+    await buggy.close();
+    buggy = undefined;
+    fixed = spawnWorker(drillEnv(context, settings), ['normalize']);
+    await fixed.ready;
+    expect(await deadLetterCount(pipeline)).toBe(2);
+    const retry = await runCli(['dlq', 'retry'], env);
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toContain('2 job(s) returned');
+
+    const run = await waitForRunSettled(pipeline, runA.runId, first.posts.length);
+    expect(run).toMatchObject({ accepted: 1000, indexed: 1000, duplicate: 0, rejected: 0, refused: 0 });
+    expect((await pipeline.ledger.counts()).queued).toBe(0);
+    expect(await deadLetterCount(pipeline)).toBe(0);
+    const found = await scrollPosts(context.es, `${context.config.indexPrefix}-posts`);
+    expect(found.size).toBe(first.posts.length + later.posts.length);
+    for (const id of poisonIds) expect(found.get(id)).toEqual(expect.any(String)); // clustered, then indexed
+  });
+});
