@@ -10,6 +10,7 @@ import { enrichStage } from '../pipeline/stages/enrich.stage';
 import { passThrough, type StageHandler } from '../pipeline/stages/stage';
 import { validatePost } from '../pipeline/validate';
 import { LIMITS } from '../cluster/thresholds';
+import { createDetect } from '../detect/wiring';
 import type { Encoder } from '../models/encoder';
 import { createEncoder } from '../models/encoder-pool';
 import { Classifier } from '../models/heads/classifier';
@@ -57,6 +58,7 @@ export function createPipeline(context: Context): Pipeline {
     exemplarCap: LIMITS.exemplarsPerStory,
     maxCandidates: LIMITS.maxCandidates,
   });
+  const detect = createDetect(context);
   const stages: Omit<Record<Stage, StageHandler>, 'enrich'> = {
     ingest: ingestStage(ledger),
     normalize: normalizeStage({ boilerplate: new BoilerplateRepository(redis, prefix) }),
@@ -65,7 +67,7 @@ export function createPipeline(context: Context): Pipeline {
       stories: new StoriesRepository(es, config.indexPrefix),
       semantic: config.models.enabled,
     }),
-    detect: passThrough,
+    detect: detect.stage,
     index: indexStage({ posts: context.posts, rejects, ledger }),
   };
   const encoders: Encoder[] = [];
@@ -81,7 +83,9 @@ export function createPipeline(context: Context): Pipeline {
         ...stages,
         enrich: enrich ? await loadEnrichStage(context, encoders) : passThrough,
       };
-      return startWorkers({
+      // Webhooks of new and escalated alerts are delivered where the detect stage runs.
+      const webhooks = (only ?? STAGES).includes('detect') ? detect.startWebhooks() : undefined;
+      const workers = startWorkers({
         connection: redis,
         prefix,
         queues,
@@ -90,8 +94,17 @@ export function createPipeline(context: Context): Pipeline {
         concurrency: (stage) => config.pipeline.stageConcurrency[stage] ?? config.pipeline.workerConcurrency,
         lockMs: config.pipeline.workerLockMs,
         backoffMs: config.pipeline.jobBackoffMs,
+        // With models off enrich does nothing: batches skip its queue hop.
+        skipStages: config.models.enabled ? [] : ['enrich'],
         ...(only ? { stages: only } : {}),
       });
+      return {
+        workers: workers.workers,
+        close: async () => {
+          await workers.close();
+          await webhooks?.close();
+        },
+      };
     },
     producer: (source) =>
       BatchProducer.start(source, {
@@ -104,6 +117,7 @@ export function createPipeline(context: Context): Pipeline {
       }),
     async close() {
       await Promise.all(encoders.splice(0).map((encoder) => encoder.close()));
+      await detect.close();
       await closeQueues(queues);
     },
   };
