@@ -88,7 +88,11 @@ export async function listDeadLetters(queues: StageQueues, limit = 100): Promise
   return letters;
 }
 
-/** Puts parked jobs back in their queues (all of them, or those of one stage / one job id). */
+/**
+ * Puts parked jobs back in their queues (all of them, or those of one stage / one job id) with their full
+ * attempts and back-off again: BullMQ keeps the attempts made, and a job retried without resetting them
+ * would be parked again by its first transient error.
+ */
 export async function retryDeadLetters(
   queues: StageQueues,
   filter: { stage?: Stage; jobId?: string } = {},
@@ -98,7 +102,7 @@ export async function retryDeadLetters(
     if (filter.stage !== undefined && filter.stage !== stage) continue;
     for (const job of await queues[stage].getFailed(0, -1)) {
       if (filter.jobId !== undefined && job.id !== filter.jobId) continue;
-      await job.retry('failed');
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       retried++;
     }
   }
