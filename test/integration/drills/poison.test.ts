@@ -47,8 +47,9 @@ function normalizeCrashingOn(
 /**
  * Drill 4 (issue 8): two posts crash the normalize stage. Each is split out of its batch, retried with
  * back-off, then parked in the dead-letter queue with its error, while the rest of its batch and a later
- * import go through. After the fix (a normalize worker without the bug), `dozor dlq list` shows them and
- * `dozor dlq retry` puts them back: both are indexed and the ledger reconciles.
+ * import go through. `dozor dlq list` shows them; `dozor dlq retry` before the fix gives them their full
+ * attempts again, and after the fix (a normalize worker without the bug) gets both indexed: the ledger
+ * reconciles.
  */
 describe('drill: poison posts go to the dead-letter queue and come back after a fix', () => {
   let context: TestContext;
@@ -150,6 +151,15 @@ describe('drill: poison posts go to the dead-letter queue and come back after a 
       expect(letter).toMatchObject({ stage: 'normalize', posts: 1, attemptsMade: ATTEMPTS });
       expect(letter.failedReason).toContain(CRASH);
     }
+
+    // Retried before the fix, a parked post gets its full attempts again (with back-off), not a single one.
+    const early = await runCli(['dlq', 'retry'], env);
+    expect(early.code).toBe(0);
+    await waitUntil('both poison posts parked again', async () => {
+      const again = poisonIds.every((id) => (crashes.get(id)?.length ?? 0) > 1 + ATTEMPTS);
+      return again && (await deadLetterCount(pipeline)) === 2;
+    });
+    for (const id of poisonIds) expect(crashes.get(id)).toHaveLength(1 + 2 * ATTEMPTS);
 
     // The fix is deployed: normalize workers without the bug. Parked jobs wait for the operator.
     await buggy.close();
