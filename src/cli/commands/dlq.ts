@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { STAGES, type Stage } from '../../pipeline/jobs';
 import { listDeadLetters, retryDeadLetters } from '../../pipeline/queues';
 import { createContext } from '../../main/context';
@@ -11,6 +11,13 @@ function stageOption(value: string): Stage {
   return stage;
 }
 
+/** `--limit abc` or `--limit 0` would list nothing (or everything) without a word: refuse it instead. */
+function limitOption(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return limit;
+}
+
 export function registerDlq(program: Command): void {
   const dlq = program
     .command('dlq')
@@ -18,7 +25,7 @@ export function registerDlq(program: Command): void {
   dlq
     .command('list')
     .description('list parked jobs as JSON Lines (stage, job id, posts, attempts, error)')
-    .option('--limit <n>', 'at most this many per stage', (value) => Number(value), 100)
+    .option('--limit <n>', 'at most this many per stage', limitOption, 100)
     .action(
       action(async (options: { limit: number }) => {
         const context = await createContext({ logToStderr: true });
