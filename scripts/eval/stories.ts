@@ -8,13 +8,13 @@
  * on which the near-level threshold is chosen, and `eval-stories`, on which everything is reported — so
  * the reported figures are not measured on the data the thresholds were fitted to.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, loadConfig } from '../../src/config/config';
 import { createContext, type Context } from '../../src/main/context';
-import type { Encoder } from '../../src/models/encoder';
-import { createEncoder } from '../../src/models/encoder-pool';
-import { assertModelsReady } from '../../src/models/model-registry';
+import { assertModelsReady, getModelEntry } from '../../src/models/model-registry';
+import { createPostEmbedder, type PostEmbedder } from '../../src/cluster/post-vectors';
 import { clusterStage } from '../../src/pipeline/stages/cluster.stage';
 import { deleteIndices } from '../../src/store/index-manager';
 import { LshRepository } from '../../src/store/lsh.repository';
@@ -54,17 +54,81 @@ interface Scored {
 /** The near score as the stage uses it: a pair that exchanges facts never merges (score 0). */
 const gatedNear = (near: NearScore): number => (near.changedFacts > 0 ? 0 : near.score);
 
+/**
+ * Vectors of texts on the pipeline's side, cached in the state folder by model version, side and text:
+ * embedding the ~22,000 texts takes many minutes on 2 cores, and choosing thresholds then checking
+ * them at the story level needs two runs. The cache holds vectors only, never the texts.
+ */
+class VectorCache {
+  private readonly vectors = new Map<string, Float32Array>();
+  private added = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly dim: number,
+  ) {
+    if (!existsSync(file)) return;
+    const bytes = readFileSync(file);
+    const record = 20 + 4 * dim;
+    for (let at = 0; at + record <= bytes.length; at += record) {
+      const key = bytes.subarray(at, at + 20).toString('hex');
+      const copy = new Uint8Array(bytes.subarray(at + 20, at + record));
+      this.vectors.set(key, new Float32Array(copy.buffer));
+    }
+  }
+
+  static key(text: string): string {
+    return createHash('sha1').update(text).digest('hex');
+  }
+
+  get(text: string): Float32Array | undefined {
+    return this.vectors.get(VectorCache.key(text));
+  }
+
+  set(text: string, vector: Float32Array): void {
+    this.vectors.set(VectorCache.key(text), vector);
+    this.added++;
+  }
+
+  save(): void {
+    if (this.added === 0) return;
+    const parts: Buffer[] = [];
+    for (const [key, vector] of this.vectors) {
+      parts.push(Buffer.from(key, 'hex'), Buffer.from(vector.buffer, vector.byteOffset, 4 * this.dim));
+    }
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    writeFileSync(this.file, Buffer.concat(parts));
+    this.added = 0;
+  }
+}
+
+interface Vectors {
+  embedder: PostEmbedder;
+  cache: VectorCache;
+}
+
 async function embed(
-  encoder: Encoder | undefined,
+  vectors: Vectors | undefined,
   texts: readonly string[],
 ): Promise<Float32Array[] | undefined> {
-  if (!encoder) return undefined;
-  const out: Float32Array[] = [];
-  for (let i = 0; i < texts.length; i += 256) {
-    out.push(...(await encoder.embedPassages(texts.slice(i, i + 256))));
-    if (i % 2560 === 0) log(`  embedded ${Math.min(texts.length, i + 256)} / ${texts.length}`);
+  if (!vectors) return undefined;
+  const missing = [...new Set(texts.filter((t) => vectors.cache.get(t) === undefined))];
+  for (let i = 0; i < missing.length; i += 256) {
+    const chunk = missing.slice(i, i + 256);
+    const found = await vectors.embedder.embed(chunk);
+    chunk.forEach((text, j) => {
+      const vector = found[j];
+      if (vector) vectors.cache.set(text, vector);
+    });
+    if (i % 2560 === 0) log(`  embedded ${Math.min(missing.length, i + 256)} / ${missing.length}`);
+    if (i % 5120 === 0) vectors.cache.save();
   }
-  return out;
+  vectors.cache.save();
+  return texts.map((text) => {
+    const vector = vectors.cache.get(text);
+    if (!vector) throw new Error('unreachable: every text was embedded');
+    return vector;
+  });
 }
 
 interface Corpus {
@@ -262,10 +326,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const lines: string[] = [];
   const choices: { name: string; rule: string; chosen: number; inUse: number }[] = [];
-  let encoder: Encoder | undefined;
+  let encoder: Vectors | undefined;
   try {
     await assertModelsReady(config);
-    encoder = await createEncoder(config);
+    const embedder = await createPostEmbedder(config);
+    const entry = getModelEntry('multilingual-e5-small');
+    const file = path.join(
+      config.stateDir,
+      'cache',
+      `eval-stories-${entry.name}@${entry.version}-${embedder.kind}.bin`,
+    );
+    encoder = { embedder, cache: new VectorCache(file, entry.dim) };
+    log(`semantic level: e5 \`${embedder.kind}:\` side, as the enrich stage stores`);
   } catch (error) {
     log(`semantic level not evaluated: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -486,7 +558,7 @@ async function main(): Promise<void> {
   const report = [
     '# Story clustering: evaluation',
     '',
-    'Generated by `npx tsx scripts/eval/stories.ts`; thresholds live in src/cluster/thresholds.ts.',
+    'Generated by `npm run eval:stories` (scripts/eval/stories.ts); thresholds live in src/cluster/thresholds.ts.',
     '',
     '## Thresholds in use',
     '',
@@ -495,7 +567,8 @@ async function main(): Promise<void> {
     `  auto-merge ≥ ${NEAR.autoMerge} (\`near-duplicate\`), suggest ≥ ${NEAR.suggest}; texts that exchange facts`,
     `  (each states numbers or names the other lacks: another town, street, figure) never merge; with one`,
     `  exchanged fact and a score ≥ ${NEAR.autoMerge} they are suggested`,
-    `- semantic: cosine of multilingual-e5-small passage vectors, neighbours exchanging facts ignored;`,
+    `- semantic: cosine of multilingual-e5-small \`${encoder?.embedder.kind ?? 'query'}:\`-side vectors (the side the enrich stage stores),`,
+    `  neighbours exchanging facts ignored;`,
     `  auto-merge ≥ ${SEMANTIC.autoMerge}, suggest and \`paraphrase\` ≥ ${SEMANTIC.suggest}`,
     '',
     '### How they were chosen',
@@ -515,7 +588,7 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, report);
   process.stdout.write(`${report}\nwritten to ${out}\n`);
-  await encoder?.close();
+  await encoder?.embedder.close();
 }
 
 main().catch((error: unknown) => {

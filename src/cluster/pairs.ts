@@ -1,5 +1,5 @@
-import type { Encoder } from '../models/encoder';
 import { analyzePost } from '../text';
+import type { PostEmbedder } from './post-vectors';
 import { comparePair, sketchText, type PairScores, type Verdict } from './similarity';
 
 /** One input line of `dozor similar`. */
@@ -22,16 +22,20 @@ export interface PairResult {
 
 /**
  * Scores pairs exactly as the pipeline does: the normalize stage's analysis (clean text, fingerprint),
- * the cluster stage's sketch and verification, the encoder's passage vectors for the semantic level.
+ * the cluster stage's sketch and verification, and for the semantic level vectors on the side the enrich
+ * stage stores (see {@link PostEmbedder}).
  */
-export async function scorePairs(pairs: readonly PairInput[], encoder?: Encoder): Promise<PairResult[]> {
+export async function scorePairs(
+  pairs: readonly PairInput[],
+  embedder?: Pick<PostEmbedder, 'embed'>,
+): Promise<PairResult[]> {
   const analyzed = pairs.map((pair) => {
     const a = analyzePost(pair.a);
     const b = analyzePost(pair.b);
     return { a, b, sa: sketchText(a.textClean, a.fingerprint), sb: sketchText(b.textClean, b.fingerprint) };
   });
-  const vectors = encoder
-    ? await encoder.embedPassages(analyzed.flatMap((x) => [x.a.textClean, x.b.textClean]))
+  const vectors = embedder
+    ? await embedder.embed(analyzed.flatMap((x) => [x.a.textClean, x.b.textClean]))
     : undefined;
   return pairs.map((pair, i) => {
     const x = analyzed[i];

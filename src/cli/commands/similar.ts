@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { scorePairs, type PairInput } from '../../cluster/pairs';
 import { loadConfig } from '../../config/config';
-import type { Encoder } from '../../models/encoder';
-import { createEncoder } from '../../models/encoder-pool';
+import { createPostEmbedder, type PostEmbedder } from '../../cluster/post-vectors';
 import { assertModelsReady } from '../../models/model-registry';
 import { action } from '../action';
 import { JsonLinesWriter, readJsonLines } from '../jsonl';
@@ -29,11 +28,11 @@ export function registerSimilar(program: Command): void {
     .action(
       action(async (options: { in?: string; out?: string; semantic: boolean }) => {
         const config = loadConfig();
-        let encoder: Encoder | undefined;
+        let embedder: PostEmbedder | undefined;
         if (options.semantic) {
           try {
             await assertModelsReady(config);
-            encoder = await createEncoder(config);
+            embedder = await createPostEmbedder(config);
           } catch (error) {
             process.stderr.write(
               `dozor similar: semantic level off (semantic = null): ${error instanceof Error ? error.message : String(error)}\n`,
@@ -44,7 +43,7 @@ export function registerSimilar(program: Command): void {
         let chunk: PairInput[] = [];
         let bad = 0;
         const flush = async (): Promise<void> => {
-          for (const result of await scorePairs(chunk, encoder)) await writer.write(result);
+          for (const result of await scorePairs(chunk, embedder)) await writer.write(result);
           chunk = [];
         };
         try {
@@ -66,7 +65,7 @@ export function registerSimilar(program: Command): void {
           await flush();
         } finally {
           await writer.close();
-          await encoder?.close();
+          await embedder?.close();
         }
         if (bad > 0) {
           process.stderr.write(`dozor similar: ${bad} line(s) skipped\n`);
