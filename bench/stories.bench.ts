@@ -51,12 +51,19 @@ const batchSize = Number(option('batch', 'STORIES_BENCH_BATCH', '250'));
 const workers = Number(option('workers', 'STORIES_BENCH_WORKERS', '4'));
 
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
+/** Figures on a shared machine mean little without the load they were taken under. */
+const load = (): string =>
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
 
 interface Point {
   size: number;
   lookupUs: number;
   stageUs: number;
   redisMb: number;
+  load: string;
 }
 
 async function main(): Promise<void> {
@@ -152,7 +159,9 @@ async function main(): Promise<void> {
         const before = Math.floor(clustered / 50_000);
         clustered += posts;
         if (Math.floor(clustered / 50_000) > before || clustered === size)
-          log(`  clustered ${clustered} posts, ${Math.round(fillPosts / fillSeconds)} posts/s so far`);
+          log(
+            `  clustered ${clustered} posts, ${Math.round(fillPosts / fillSeconds)} posts/s so far, ${load()}`,
+          );
       }
 
       // Probe: lookup + assignment alone, then the full stage on the same posts.
@@ -186,20 +195,23 @@ async function main(): Promise<void> {
         lookupUs: (lookupSeconds / probed) * 1e6,
         stageUs: (stageSeconds / probed) * 1e6,
         redisMb: await redisMb(),
+        load: load(),
       };
       points.push(point);
       log(
-        `  at ${size} posts: lookup + assignment ${point.lookupUs.toFixed(0)} µs/post, full stage ${point.stageUs.toFixed(0)} µs/post (${probed} posts), Redis ${point.redisMb.toFixed(0)} MiB`,
+        `  at ${size} posts: lookup + assignment ${point.lookupUs.toFixed(0)} µs/post, full stage ${point.stageUs.toFixed(0)} µs/post (${probed} posts), Redis ${point.redisMb.toFixed(0)} MiB, ${point.load}`,
       );
     }
 
     log('');
     log(
-      '| posts already clustered | lookup + assignment, µs/post | full cluster stage, µs/post | Redis memory |',
+      '| posts already clustered | lookup + assignment, µs/post | full cluster stage, µs/post | Redis memory | measured at |',
     );
-    log('|---|---|---|---|');
+    log('|---|---|---|---|---|');
     for (const p of points)
-      log(`| ${p.size} | ${p.lookupUs.toFixed(0)} | ${p.stageUs.toFixed(0)} | ${p.redisMb.toFixed(0)} MiB |`);
+      log(
+        `| ${p.size} | ${p.lookupUs.toFixed(0)} | ${p.stageUs.toFixed(0)} | ${p.redisMb.toFixed(0)} MiB | ${p.load} |`,
+      );
     const first = points[0];
     const last = points.at(-1);
     if (first && last && last !== first) {
@@ -223,7 +235,7 @@ async function main(): Promise<void> {
       `Quality over all ${items.length} originals, reposts and edits: pairwise precision ${pw.precision.toFixed(3)}, recall ${pw.recall.toFixed(3)}, F1 ${pw.f1.toFixed(3)}; purity ${b3.purity.toFixed(3)}, completeness ${b3.completeness.toFixed(3)}`,
     );
     log(
-      `Cluster stage throughput (semantic level off, ${workers} concurrent loop(s)): ${Math.round(fillPosts / fillSeconds)} posts/s over ${fillPosts} posts (target ≥ 2000)`,
+      `Cluster stage throughput (semantic level off, ${workers} concurrent loop(s)): ${Math.round(fillPosts / fillSeconds)} posts/s over ${fillPosts} posts (target ≥ 2000), ${load()}`,
     );
   } finally {
     for (const redis of connections) await closeRedis(redis);
