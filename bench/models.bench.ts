@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../src/config/config';
-import type { Encoder, EncoderOptions } from '../src/models/encoder';
+import { DEFAULT_BATCH_SIZE, type Encoder, type EncoderOptions } from '../src/models/encoder';
 import { createEncoder, defaultLayout } from '../src/models/encoder-pool';
 import { Classifier } from '../src/models/heads/classifier';
 import { getModelEntry, modelFolder, type ModelEntry } from '../src/models/model-registry';
@@ -217,7 +217,12 @@ async function enrichInput(config: Config, count: number): Promise<PostInFlight[
   return all.filter((_, i) => i % step === 0).slice(0, count);
 }
 
-async function enrich(config: Config, entry: ModelEntry, count: number): Promise<void> {
+async function enrich(
+  config: Config,
+  entry: ModelEntry,
+  count: number,
+  tuning: Pick<EncoderOptions, 'batchSize'>,
+): Promise<void> {
   const posts = await enrichInput(config, count);
   const batchSize = config.pipeline.batchSize;
   const concurrency = config.pipeline.stageConcurrency.enrich ?? config.pipeline.workerConcurrency;
@@ -239,11 +244,12 @@ async function enrich(config: Config, entry: ModelEntry, count: number): Promise
   ];
   console.log(
     `\n## Enrich stage: ${posts.length} telegram-news posts, batches of ${batchSize}, ${concurrency} jobs at once, ` +
-      `${classifier.maxTokens} tokens, embedding + zero-shot topics`,
+      `${classifier.maxTokens} tokens, ${tuning.batchSize ?? DEFAULT_BATCH_SIZE} texts per forward pass, ` +
+      'embedding + zero-shot topics',
   );
   console.log('layout | posts/s | posts/CPU-s | vectors | load');
   for (const layout of layouts) {
-    const ours = await encoder(config, { maxTokens: classifier.maxTokens, ...layout });
+    const ours = await encoder(config, { maxTokens: classifier.maxTokens, ...layout, ...tuning });
     const stage = enrichStage({ encoder: ours, classifier });
     await stage({ runId: 'warm', batchKey: 'warm', posts: posts.slice(0, 16), rejects: [] });
     let vectors = 0;
@@ -268,7 +274,11 @@ async function enrich(config: Config, entry: ModelEntry, count: number): Promise
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, posts: { type: 'string', default: '1000' } },
+    options: {
+      only: { type: 'string' },
+      posts: { type: 'string', default: '1000' },
+      'batch-size': { type: 'string' },
+    },
   });
   const only = (values.only ?? SECTIONS.join(',')).split(',');
   const wanted = (section: Section): boolean => only.includes(section);
@@ -280,7 +290,8 @@ async function main(): Promise<void> {
   );
   if (wanted('throughput')) await throughput(config, entry);
   if (wanted('latency')) await latency(config);
-  if (wanted('enrich')) await enrich(config, entry, Number(values.posts));
+  const batchSize = values['batch-size'] === undefined ? {} : { batchSize: Number(values['batch-size']) };
+  if (wanted('enrich')) await enrich(config, entry, Number(values.posts), batchSize);
 }
 
 main().catch((error: unknown) => {
