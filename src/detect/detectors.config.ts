@@ -7,7 +7,7 @@ import type { SourceKind } from '../alerts/registry';
  * change alters which alerts are raised: alerts record the version that produced them.
  */
 export const DETECTORS = {
-  version: 'detect-1',
+  version: 'detect-2',
 
   sources: {
     /** Credibility by kind when a source is registered without one, and for unregistered channels. */
@@ -165,16 +165,26 @@ export const DETECTORS = {
   trend: {
     /** Bucket of topic and term counters. */
     bucketMs: 3_600_000,
-    /** The trailing window whose share of posts per topic is tested. */
+    /** The trailing window whose share of stories per topic is tested. */
     windowMs: 6 * 3_600_000,
     /** Seasonal baseline: same hours of day over this many previous days (and weekday weights from them). */
     baselineDays: 28,
-    /** Only topics with at least this many posts in the window and this many days of history. */
+    /**
+     * Only topics with this many posts and distinct stories in the window, and this many days of
+     * history. Trends are tested on stories: one story's copies are one voice.
+     */
     minPosts: 30,
+    minStories: 15,
     minHistoryDays: 3,
     /** Share in window over baseline share, and the z-score of the binomial test. */
     minRatio: 2.5,
     minZ: 6,
+    /**
+     * And the window's share must exceed the mean daily share of these hours by this many day-to-day
+     * standard deviations (never taken below `minDailySpread` × the mean: a few quiet days understate it).
+     */
+    dailySpreads: 4,
+    minDailySpread: 0.25,
     /** Week over week: a topic is rising (falling) when it changes by at least this fraction. */
     weekChange: 0.3,
     /** Terms reported with a trend: top N lemmas of the window by lift over their baseline. */

@@ -42,7 +42,7 @@ export interface DetectDeps {
   knownFakes: Pick<KnownFakesRepository, 'listActive' | 'upsert'>;
   sightings: Pick<SourceSightingsRepository, 'sight'>;
   bursts: Pick<BurstsRepository, 'record' | 'stats'>;
-  trends: Pick<TrendsRepository, 'add' | 'hourly' | 'terms'>;
+  trends: Pick<TrendsRepository, 'add' | 'hourly' | 'terms' | 'distinctStories'>;
   appeals: Pick<AppealsRepository, 'createMissing'>;
   /** Webhook deliveries of created and escalated alerts. */
   notifier?: { notify(doc: AlertDocument, change: DetectionChange): Promise<number> };
@@ -103,8 +103,8 @@ export class DetectService {
   private readonly gazetteer: Gazetteer;
   private readonly table: RoutingTable;
   private readonly now: () => Date;
-  /** Trend baselines by window-end hour: they change only when the hour does. */
-  private readonly baselines = new Map<number, Map<number, Record<string, number>>>();
+  /** Trend baselines (distinct stories per day) by window-end hour and topic. */
+  private readonly baselines = new Map<string, number[]>();
 
   constructor(private readonly deps: DetectDeps) {
     this.registry = new CachedList(() => deps.sources.all());
@@ -587,19 +587,30 @@ export class DetectService {
     const config = DETECTORS.trend;
     const topics = new Map<number, Map<string, number>>();
     const terms = new Map<number, Map<string, Map<string, number>>>();
+    const stories = new Map<number, Map<string, Set<string>>>();
     const bump = <K>(map: Map<K, number>, key: K, n = 1): void => {
       map.set(key, (map.get(key) ?? 0) + n);
+    };
+    const addStory = (hour: number, topic: string, id: string): void => {
+      const perHour = stories.get(hour) ?? new Map<string, Set<string>>();
+      stories.set(hour, perHour);
+      const ids = perHour.get(topic) ?? new Set<string>();
+      perHour.set(topic, ids);
+      ids.add(id);
     };
     for (const f of facts) {
       if (!Number.isFinite(f.at)) continue;
       const hour = Math.floor(f.at / TREND_HOUR_MS) * TREND_HOUR_MS;
       const day = Math.floor(f.at / TREND_DAY_MS) * TREND_DAY_MS;
+      const storyId = f.doc.storyId ?? f.doc.id;
       const perHour = topics.get(hour) ?? new Map<string, number>();
       topics.set(hour, perHour);
       bump(perHour, ALL_TOPICS);
+      addStory(hour, ALL_TOPICS, storyId);
       const lemmas = new Set(f.doc.lemmas.filter((l) => l.length >= 4 && /^\p{L}+$/u.test(l)));
       for (const topic of f.doc.topics ?? []) {
         bump(perHour, topic);
+        addStory(hour, topic, storyId);
         const perDay = terms.get(day) ?? new Map<string, Map<string, number>>();
         terms.set(day, perDay);
         const perTopic = perDay.get(topic) ?? new Map<string, number>();
@@ -608,7 +619,7 @@ export class DetectService {
       }
     }
     if (topics.size === 0) return;
-    const fresh = await this.deps.trends.add(batchKey, { topics, terms });
+    const fresh = await this.deps.trends.add(batchKey, { topics, terms, stories });
     if (!fresh) return;
 
     const at = Math.max(...facts.map((f) => f.at).filter(Number.isFinite));
@@ -616,45 +627,49 @@ export class DetectService {
     const windowHours = Math.round(config.windowMs / TREND_HOUR_MS);
     const windowKeys = Array.from({ length: windowHours }, (_, i) => endHour - i * TREND_HOUR_MS);
     const window = await this.deps.trends.hourly(windowKeys);
-    const baseline = await this.baseline(endHour, windowKeys);
-    const sum = (records: Iterable<Record<string, number>>, topic: string): number => {
+    const postsIn = (topic: string): number => {
       let n = 0;
-      for (const r of records) n += r[topic] ?? 0;
+      for (const r of window.values()) n += r[topic] ?? 0;
       return n;
     };
-    const total = sum(window.values(), ALL_TOPICS);
-    const baselineTotal = sum(baseline.values(), ALL_TOPICS);
-    const historyDays = new Set(
-      [...baseline]
-        .filter(([, r]) => (r[ALL_TOPICS] ?? 0) > 0)
-        .map(([hour]) => Math.floor(hour / TREND_DAY_MS)),
-    ).size;
-    const touched = new Set(facts.flatMap((f) => f.doc.topics ?? []));
-    for (const topic of touched) {
-      const count = sum(window.values(), topic);
-      if (count < config.minPosts) continue;
-      const baselineCount = sum(baseline.values(), topic);
+    const touched = [...new Set(facts.flatMap((f) => f.doc.topics ?? []))].filter(
+      (topic) => postsIn(topic) >= config.minPosts,
+    );
+    if (touched.length === 0) return;
+    const [total = 0, ...counts] = await this.deps.trends.distinctStories([
+      { topic: ALL_TOPICS, hours: windowKeys },
+      ...touched.map((topic) => ({ topic, hours: windowKeys })),
+    ]);
+    const allDays = await this.dailyStories(endHour, ALL_TOPICS, windowKeys);
+    const historyDays = allDays.filter((n) => n > 0).length;
+    const baselineTotal = allDays.reduce((a, b) => a + b, 0);
+    for (const [i, topic] of touched.entries()) {
+      const count = counts[i] ?? 0;
+      const topicDays = await this.dailyStories(endHour, topic, windowKeys);
+      const baselineCount = topicDays.reduce((a, b) => a + b, 0);
+      const dailyShares = allDays.flatMap((n, d) => (n > 0 ? [(topicDays[d] ?? 0) / n] : []));
       const posts = facts.filter((f) => f.doc.topics?.includes(topic) === true);
       const windowDays = [...new Set(windowKeys.map((h) => Math.floor(h / TREND_DAY_MS) * TREND_DAY_MS))];
       const baselineDays = Array.from(
         { length: 7 },
-        (_, i) => (windowDays[windowDays.length - 1] ?? 0) - (i + 1) * TREND_DAY_MS,
+        (_, d) => (windowDays[windowDays.length - 1] ?? 0) - (d + 1) * TREND_DAY_MS,
       );
       const windowStart = new Date(endHour - (windowHours - 1) * TREND_HOUR_MS).toISOString();
-      // Posts an open emergency alert already explains are not a trend: the duty officer has them.
-      const explained = trendTest({ count, total, baselineCount, baselineTotal, historyDays }).trend
-        ? (
-            await this.deps.alerts.list({ type: 'emergency', topic, since: windowStart, size: 100 })
-          ).items.reduce((n, a) => n + a.postCount, 0)
-        : 0;
+      const test = { count, total, baselineCount, baselineTotal, historyDays, dailyShares };
+      if (!trendTest(test).trend) continue;
+      // Posts an open emergency alert already explains are not a trend: the duty officer has them
+      // (each resident's report of an outage is a story of its own, so posts stand for stories here).
+      const explained = explainedPosts(
+        (await this.deps.alerts.list({ type: 'emergency', topic, since: windowStart, size: 100 })).items,
+        // This batch's alerts are not searchable yet (refresh interval): count them too.
+        outcome.alerts.map((a) => a.doc).filter((a) => a.type === 'emergency' && a.topic === topic),
+      );
       const detection = detectTrend({
+        ...test,
         topic,
         name: TOPIC_NAMES[topic] ?? topic,
         count: Math.max(0, count - explained),
-        total,
-        baselineCount,
-        baselineTotal,
-        historyDays,
+        posts: postsIn(topic),
         windowStart,
         windowEnd: new Date(endHour + TREND_HOUR_MS).toISOString(),
         topTerms: await this.risingTerms(topic, windowDays, baselineDays),
@@ -663,25 +678,31 @@ export class DetectService {
           sources: countSources(posts),
         },
       });
-      if (detection !== undefined)
-        outcome.alerts.push(await recordDetection(this.deps.alerts, detection, this.now));
+      if (detection === undefined) continue;
+      detection.observedAt = new Date(at).toISOString();
+      outcome.alerts.push(await recordDetection(this.deps.alerts, detection, this.now));
     }
   }
 
-  /** The same hours of day over the baseline days (cached per window-end hour). */
-  private async baseline(
+  /**
+   * Distinct stories of a topic in the window's hours on each baseline day (1 = yesterday), cached per
+   * window-end hour: the baseline changes only when the hour does.
+   */
+  private async dailyStories(
     endHour: number,
+    topic: string,
     windowKeys: readonly number[],
-  ): Promise<Map<number, Record<string, number>>> {
-    const cached = this.baselines.get(endHour);
+  ): Promise<number[]> {
+    const key = `${endHour}|${topic}`;
+    const cached = this.baselines.get(key);
     if (cached !== undefined) return cached;
-    const hours = windowKeys.flatMap((h) =>
-      Array.from({ length: DETECTORS.trend.baselineDays }, (_, d) => h - (d + 1) * TREND_DAY_MS),
+    if (![...this.baselines.keys()].some((k) => k.startsWith(`${endHour}|`))) this.baselines.clear();
+    const days = Array.from({ length: DETECTORS.trend.baselineDays }, (_, d) => d + 1);
+    const counts = await this.deps.trends.distinctStories(
+      days.map((d) => ({ topic, hours: windowKeys.map((h) => h - d * TREND_DAY_MS) })),
     );
-    const loaded = await this.deps.trends.hourly(hours);
-    this.baselines.clear();
-    this.baselines.set(endHour, loaded);
-    return loaded;
+    this.baselines.set(key, counts);
+    return counts;
   }
 
   /** Lemmas of a topic that rose most on the window's days against the week before. */
@@ -742,6 +763,15 @@ export class DetectService {
     }
     return (await this.deps.appeals.createMissing([...appeals.values()])).length;
   }
+}
+
+/** Posts of the emergency alerts (latest version of each) that explain a topic's rise. */
+function explainedPosts(searched: readonly AlertDocument[], fresh: readonly AlertDocument[]): number {
+  const byId = new Map<string, AlertDocument>();
+  for (const a of [...searched, ...fresh]) byId.set(a.id, a);
+  let n = 0;
+  for (const a of byId.values()) n += a.postCount;
+  return n;
 }
 
 function mostCommon<T>(values: readonly T[]): T | undefined {

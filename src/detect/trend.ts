@@ -13,14 +13,20 @@ import { plural } from './magnitude';
 export interface TopicWindow {
   topic: string;
   name: string;
-  /** Posts of the topic and of all topics in the window. */
+  /**
+   * Distinct stories of the topic and of all topics in the window (one story's copies count once: a
+   * news item reposted fifty times is not a theme on the rise), and the topic's posts.
+   */
   count: number;
   total: number;
-  /** The same hours of day over the previous days. */
+  posts: number;
+  /** Distinct stories in the same hours of day over the previous days. */
   baselineCount: number;
   baselineTotal: number;
   /** Days of history behind the baseline. */
   historyDays: number;
+  /** The topic's share in the same hours on each baseline day: how much it varies by itself. */
+  dailyShares: readonly number[];
   windowStart: string;
   windowEnd: string;
   /** Terms of the topic that rose most (lemma, count in the window, lift over baseline). */
@@ -34,11 +40,14 @@ export interface TrendTest {
   baselineShare: number;
   ratio: number;
   z: number;
+  /** Mean and spread of the daily shares in these hours. */
+  dailyMean: number;
+  dailySpread: number;
 }
 
-/** Binomial z-test of the window share against the (smoothed) baseline share. */
+/** Binomial z-test of the window's share of stories against the (smoothed) baseline share. */
 export function trendTest(
-  w: Pick<TopicWindow, 'count' | 'total' | 'baselineCount' | 'baselineTotal' | 'historyDays'>,
+  w: Pick<TopicWindow, 'count' | 'total' | 'baselineCount' | 'baselineTotal' | 'historyDays' | 'dailyShares'>,
 ): TrendTest {
   const config = DETECTORS.trend;
   const baselineShare = (w.baselineCount + 1) / (w.baselineTotal + 2);
@@ -46,12 +55,24 @@ export function trendTest(
   const sd = Math.sqrt(Math.max(1e-9, w.total * baselineShare * (1 - baselineShare)));
   const z = (w.count - w.total * baselineShare) / sd;
   const ratio = share / baselineShare;
+  // A theme's share also varies from day to day by itself (a Monday of complaints about the weekend's
+  // rubbish): the window must stand out from that spread too, not only from the binomial noise.
+  const mean =
+    w.dailyShares.length === 0
+      ? baselineShare
+      : w.dailyShares.reduce((a, b) => a + b, 0) / w.dailyShares.length;
+  const daySd = Math.sqrt(
+    w.dailyShares.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, w.dailyShares.length - 1),
+  );
+  const spread = Math.max(daySd, config.minDailySpread * mean);
+  const aboveDays = share >= mean + config.dailySpreads * spread;
   const trend =
+    aboveDays &&
     w.historyDays >= config.minHistoryDays &&
-    w.count >= config.minPosts &&
+    w.count >= config.minStories &&
     ratio >= config.minRatio &&
     z >= config.minZ;
-  return { trend, share, baselineShare, ratio, z };
+  return { trend, share, baselineShare, ratio, z, dailyMean: mean, dailySpread: spread };
 }
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
@@ -64,14 +85,17 @@ export function detectTrend(w: TopicWindow): Detection | undefined {
   const signals: AlertSignal[] = [
     {
       code: 'share_burst',
-      text: `За ${hours} ч тема «${w.name}» — ${w.count} ${plural(w.count, 'публикация', 'публикации', 'публикаций')} (${percent(test.share)} всех), обычно в эти часы ${percent(test.baselineShare)}: рост на ${change}%.`,
+      text: `За ${hours} ч тема «${w.name}» — ${w.posts} ${plural(w.posts, 'публикация', 'публикации', 'публикаций')} в ${w.count} ${plural(w.count, 'истории', 'историях', 'историях')} (${percent(test.share)} всех историй), обычно в эти часы ${percent(test.baselineShare)}: рост на ${change}%.`,
       values: {
-        count: w.count,
-        total: w.total,
+        posts: w.posts,
+        stories: w.count,
+        totalStories: w.total,
         share: Math.round(test.share * 1000) / 1000,
         baselineShare: Math.round(test.baselineShare * 1000) / 1000,
         changePercent: change,
         z: Math.round(test.z * 10) / 10,
+        dailyMean: Math.round(test.dailyMean * 1000) / 1000,
+        dailySpread: Math.round(test.dailySpread * 1000) / 1000,
       },
     },
   ];
@@ -96,12 +120,12 @@ export function detectTrend(w: TopicWindow): Detection | undefined {
     subject: { kind: 'topic', topic: w.topic },
     topic: w.topic,
     title: `Рост темы «${w.name}»`,
-    summary: `Тема «${w.name}» выросла на ${change}% против обычного для этих часов: ${w.count} публикаций за ${hours} ч.`,
+    summary: `Тема «${w.name}» выросла на ${change}% против обычного для этих часов: ${w.posts} публикаций в ${w.count} историях за ${hours} ч.`,
     severity,
     score: Math.round(Math.min(1, test.z / (4 * DETECTORS.trend.minZ)) * 1000) / 1000,
     signals,
     evidence: { ...w.evidence, topTerms: w.topTerms.map(({ term, count }) => ({ term, count })) },
-    postCount: w.count,
+    postCount: w.posts,
     sourceCount: w.evidence.sources.length,
     firstPostAt: w.windowStart,
     detector: { name: 'trend', version: DETECTORS.version },

@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
 import { ScriptRunner } from './scripts';
 
-/** Increments of one batch: posts per (hour, topic), and lemma counts per (day, topic). */
+/** Increments of one batch: posts and story ids per (hour, topic), and lemma counts per (day, topic). */
 export interface TrendIncrements {
   /** Hour bucket (epoch ms) → topic → posts; the pseudo-topic `*` counts all posts. */
   topics: Map<number, Map<string, number>>;
   /** Day bucket (epoch ms) → topic → lemma → count. */
   terms: Map<number, Map<string, Map<string, number>>>;
+  /** Hour bucket → topic → story ids (distinct stories, so one story's copies count once). */
+  stories: Map<number, Map<string, Set<string>>>;
 }
 
 export const ALL_TOPICS = '*';
@@ -45,12 +47,20 @@ for key in pairs(touched) do
   redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
   redis.call('PEXPIRE', key, ttl)
 end
+local nStories = tonumber(ARGV[i]); i = i + 1
+for _ = 1, nStories do
+  local key = p .. 'stories:' .. ARGV[i] .. ':' .. ARGV[i + 1]
+  local n = tonumber(ARGV[i + 2])
+  redis.call('PFADD', key, unpack(ARGV, i + 3, i + 2 + n))
+  redis.call('PEXPIRE', key, ttl)
+  i = i + 3 + n
+end
 return 1
 `;
 
 /**
- * Trend counters in Redis: posts per topic per hour (with the total), and top lemmas per topic per day,
- * kept for the baseline period plus a week. Shared by every worker; retried batches count once.
+ * Trend counters in Redis: posts and distinct stories (HyperLogLog) per topic per hour (with the
+ * total), and top lemmas per topic per day, kept for the baseline period plus a week. Shared by every worker; retried batches count once.
  */
 export class TrendsRepository {
   private readonly p: string;
@@ -85,6 +95,16 @@ export class TrendsRepository {
         }
       }
     }
+    const storyArgs: (string | number)[] = [];
+    let storyCount = 0;
+    for (const [hour, topics] of increments.stories) {
+      for (const [topic, ids] of topics) {
+        if (ids.size === 0) continue;
+        // One PFADD per (hour, topic) with all its ids: a batch holds a few hundred at most.
+        storyArgs.push(hour, topic, ids.size, ...ids);
+        storyCount++;
+      }
+    }
     const [reply] = await this.scripts.run([
       {
         script: 'ADD',
@@ -97,6 +117,8 @@ export class TrendsRepository {
           ...topicArgs,
           termCount,
           ...termArgs,
+          storyCount,
+          ...storyArgs,
         ],
       },
     ]);
@@ -119,6 +141,23 @@ export class TrendsRepository {
       out.set(hour, record);
     });
     return out;
+  }
+
+  /**
+   * Distinct stories of a topic over sets of hours (HyperLogLog union, ~1% error), one count per query:
+   * what trends are tested on, so that one story's hundred copies are one voice.
+   */
+  async distinctStories(queries: readonly { topic: string; hours: readonly number[] }[]): Promise<number[]> {
+    const pipeline = this.redis.pipeline();
+    for (const q of queries) {
+      if (q.hours.length === 0) pipeline.echo('0');
+      else pipeline.pfcount(...q.hours.map((hour) => `${this.p}stories:${hour}:${q.topic}`));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, value]) => {
+      if (error) throw error;
+      return Number(value);
+    });
   }
 
   /** Top lemmas of a topic on the given days (summed), most frequent first. */

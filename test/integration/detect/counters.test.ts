@@ -69,11 +69,14 @@ describe('detector counters against the real Redis', () => {
           ]),
         ],
       ]),
+      stories: new Map([[hour, new Map([['water', new Set(['s1', 's2'])]])]]),
     };
     expect(await trends.add('batch-1', increments)).toBe(true);
     expect(await trends.add('batch-1', increments)).toBe(false);
     expect(await trends.add('batch-2', increments)).toBe(true);
     expect((await trends.hourly([hour, hour - 3_600_000])).get(hour)).toEqual({ '*': 20, water: 8 });
+    // Distinct stories: the second batch repeats s1 and s2, which count once.
+    expect(await trends.distinctStories([{ topic: 'water', hours: [hour, hour - 3_600_000] }])).toEqual([2]);
     expect([...(await trends.terms('water', [day], 5))]).toEqual([
       ['вода', 8],
       ['авария', 4],
