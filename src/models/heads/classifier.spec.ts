@@ -12,7 +12,7 @@ let dir: string;
 
 function topicsFile(): TopicsFile {
   return {
-    format: 'dozor-topics/1',
+    format: 'dozor-topics/2',
     name: 'topics',
     encoder,
     topics: [
@@ -20,7 +20,7 @@ function topicsFile(): TopicsFile {
       { id: 'roads', name: 'Дороги', phrases: ['яма'], vectors: [[0, 1, 0, 0]] },
       { id: 'gas', name: 'Газ', phrases: ['газ'], vectors: [[0, 0, 1, 0]] },
     ],
-    thresholds: { byTopic: { water: 0.5, roads: 0.5 }, fallback: 0.9, maxTopics: 3 },
+    thresholds: { byTopic: { water: 0.2, roads: 0.2 }, fallback: 0.3, maxTopics: 3, gate: 0.6 },
     card: {
       description: 'toy',
       trainedOn: '2025-01-01',
@@ -71,13 +71,14 @@ describe('Classifier', () => {
     expect(crisis?.facets?.type?.label).toBe('r');
   });
 
-  it('assigns zero-shot topics over their thresholds, or none', () => {
+  it('assigns zero-shot topics whose relative score clears their threshold, or none under the gate', () => {
     const classifier = Classifier.load({ encoder: key, dir, tasks: ['topic'] });
     const [both, none] = classifier.classify('topic', [
       Float32Array.from([0.7071, 0.7071, 0, 0]),
       Float32Array.from([0, 0, 0.5, 0.866]),
     ]);
     expect(both?.labels?.map((l) => l.label).sort()).toEqual(['roads', 'water']);
+    // gas clears its fallback threshold (relative 0.33 >= 0.3) but the closest phrase (0.5) is under the gate.
     expect(none?.label).toBe(NO_TOPIC);
     expect(none?.labels).toEqual([]);
     expect(none?.alternatives[0]?.label).toBe('gas');

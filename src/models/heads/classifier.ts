@@ -7,7 +7,7 @@ import { predictProba, type Network } from './trainer';
 import { parseTopicsFile, topicModelOf } from './topics-file';
 import {
   assignTopics,
-  thresholdOf,
+  topicMargins,
   topicScores,
   type TopicPrototypes,
   type TopicThresholds,
@@ -213,12 +213,9 @@ export class Classifier {
       score,
     }));
     // Ranked by how far each topic clears its own threshold, the same order as `labels`.
+    const margins = topicMargins(scores, prototypes.ids, thresholds);
     const ranked = prototypes.ids
-      .map((label, i) => ({
-        label,
-        score: scores[i] ?? -1,
-        margin: (scores[i] ?? -1) - thresholdOf(thresholds, label),
-      }))
+      .map((label, i) => ({ label, score: scores[i] ?? -1, margin: margins[i] ?? -Infinity }))
       .sort((a, b) => b.margin - a.margin || a.label.localeCompare(b.label))
       .map(({ label, score }) => ({ label, score }));
     const first = assigned[0];

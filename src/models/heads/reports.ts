@@ -78,6 +78,7 @@ ${card.description}
 | split | seed ${card.calibration.seed}: ${card.calibration.calibrationSize} calibration / ${card.calibration.testSize} test |
 | topics per post | at most ${file.thresholds.maxTopics} |
 | fallback threshold | ${file.thresholds.fallback.toFixed(3)} (topics with fewer than ${card.calibration.minPositives} calibration examples) |
+| gate | ${file.thresholds.gate.toFixed(3)} (raw similarity of the closest phrase a post needs for any topic) |
 | trained on | ${card.trainedOn} |
 
 ## Test scores

@@ -15,7 +15,8 @@ const topicMetricsSchema = z.object({
 
 /** Zero-shot topics as stored in `src/models/heads/topics.json`: taxonomy, phrase vectors, thresholds, card. */
 export const topicsFileSchema = z.object({
-  format: z.literal('dozor-topics/1'),
+  /** 2: thresholds apply to relative scores behind a gate (1 compared raw cosines). */
+  format: z.literal('dozor-topics/2'),
   name: z.literal('topics'),
   /** Posts are embedded on this side (`query`); phrases were embedded as `passage`. */
   encoder: encoderIdentitySchema,
@@ -31,6 +32,7 @@ export const topicsFileSchema = z.object({
     byTopic: z.record(z.string(), z.number()),
     fallback: z.number(),
     maxTopics: z.number().int().positive(),
+    gate: z.number(),
   }),
   card: z.object({
     description: z.string(),

@@ -94,12 +94,13 @@ export interface TopicCalibration {
 
 /**
  * Splits the examples in two halves stratified by gold topic (seeded), picks thresholds on the first and
- * measures the second. Topics with fewer than `minPositives` calibration examples use the pooled fallback.
+ * measures the second. Topics with fewer than `minPositives` calibration examples use the pooled fallback;
+ * the gate lets at most `maxFalseAlarms` of the calibration half's off-topic posts through.
  */
 export function calibrateTopics(
   examples: readonly TopicExample[],
   prototypes: TopicPrototypes,
-  options: { seed: number; minPositives: number; maxTopics: number },
+  options: { seed: number; minPositives: number; maxTopics: number; maxFalseAlarms: number },
 ): TopicCalibration {
   const items: CalibrationItem[] = examples.map((e) => ({
     scores: topicScores(e.vector, prototypes),

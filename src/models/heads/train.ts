@@ -35,6 +35,10 @@ export const CRISIS_PER_EVENT = 320;
 /** Off-topic telegram-news posts per category for the zero-shot false-alarm measurement. */
 export const OFF_TOPIC_PER_CATEGORY = 100;
 const FRACTIONS = { validation: 0.15, test: 0.15 };
+/** Topics per post at most: a post about water in a block of flats is about water and housing. */
+export const TOPICS_PER_POST = 2;
+/** Share of posts about none of the topics that may get one (the gate is calibrated to this). */
+export const TOPIC_FALSE_ALARMS = 0.05;
 const HTML_STEP = 'HTML stripped with htmlparser2 (entities decoded), whitespace collapsed';
 
 interface Context {
@@ -309,10 +313,11 @@ async function trainTopics(context: Context): Promise<void> {
   const calibration = calibrateTopics(examples, prototypes, {
     seed: context.seed,
     minPositives,
-    maxTopics: 3,
+    maxTopics: TOPICS_PER_POST,
+    maxFalseAlarms: TOPIC_FALSE_ALARMS,
   });
   const file: TopicsFile = {
-    format: 'dozor-topics/1',
+    format: 'dozor-topics/2',
     name: 'topics',
     encoder: context.identity,
     topics: TAXONOMY.map((topic, t) => ({
@@ -327,18 +332,18 @@ async function trainTopics(context: Context): Promise<void> {
       ),
       fallback: roundSignificant(calibration.thresholds.fallback, 4),
       maxTopics: calibration.thresholds.maxTopics,
+      gate: roundSignificant(calibration.thresholds.gate, 4),
     },
     card: {
       description:
-        'ЦУР topics assigned without training data: cosine similarity of a post to hand-written Russian description phrases of each topic (max over phrases), thresholded per topic.',
+        'ЦУР topics assigned without training data: cosine similarity of a post to hand-written Russian description phrases of each topic (max over phrases), taken relative to the post’s mean over all topics and thresholded per topic, for posts whose closest phrase passes a similarity gate.',
       trainedOn: context.trainedOn,
       calibration: {
         data: [
           `complaints-kursk appeals whose \`Тематика\` maps obviously to one taxonomy topic (${appeals.length} appeals; rules in calibration-map.ts)`,
           `telegram-news posts of off-topic categories (${OFF_TOPIC_CATEGORIES.join(', ')}; ${offTopic.length} posts) as "no topic"`,
         ],
-        method:
-          'per-topic threshold maximizing F1 on the calibration half (ties → higher threshold); topics with too few examples use the threshold that maximizes pooled F1',
+        method: `relative score = similarity minus the post's mean similarity over all topics; per-topic threshold on it maximizing F1 on the calibration half (ties → higher threshold); topics with too few examples use the threshold that maximizes pooled F1; then a gate on the closest phrase's raw similarity maximizing micro-F1 while at most ${TOPIC_FALSE_ALARMS * 100}% of the calibration half's off-topic posts get a topic`,
         seed: context.seed,
         calibrationSize: calibration.calibrationSize,
         testSize: calibration.testSize,

@@ -1,7 +1,10 @@
 /**
  * Zero-shot topics: a post's score for a topic is the cosine similarity of its vector (e5 `query:` side)
- * to the closest of the topic's description phrases (`passage:` side); a topic is assigned when its score
- * reaches that topic's calibrated threshold. Vectors are L2-normalized, so cosine is a dot product.
+ * to the closest of the topic's description phrases (`passage:` side). e5 puts a post's similarities to
+ * all descriptions in a narrow band whose level depends on the post (its length, how much it reads like an
+ * appeal), so topics are decided on the *relative* score — the score minus the post's mean over all topics
+ * — against each topic's calibrated threshold, and only for posts whose closest phrase reaches the raw
+ * `gate` (which keeps posts about none of the topics out). Vectors are L2-normalized: cosine is a dot product.
  */
 
 /** Phrase vectors of each topic, in taxonomy order. */
@@ -10,11 +13,15 @@ export interface TopicPrototypes {
   phrases: readonly (readonly Float32Array[])[];
 }
 
-/** Per-topic thresholds, a fallback for topics without calibration data, and a cap on topics per post. */
+/**
+ * Per-topic thresholds on relative scores, a fallback for topics without calibration data, a cap on topics
+ * per post, and the raw similarity a post's closest phrase must reach before it gets any topic.
+ */
 export interface TopicThresholds {
   byTopic: Readonly<Record<string, number>>;
   fallback: number;
   maxTopics: number;
+  gate: number;
 }
 
 export interface TopicScore {
@@ -36,23 +43,40 @@ export function topicScores(vector: Float32Array, prototypes: TopicPrototypes): 
   );
 }
 
+/** Scores minus their mean: how much more a post resembles a topic than it resembles topics in general. */
+export function relativeScores(scores: Float64Array): Float64Array {
+  const mean = scores.reduce((sum, score) => sum + score, 0) / Math.max(1, scores.length);
+  return scores.map((score) => score - mean);
+}
+
 /** Threshold of a topic: its own when calibrated, the fallback otherwise. */
 export function thresholdOf(thresholds: TopicThresholds, topic: string): number {
   return thresholds.byTopic[topic] ?? thresholds.fallback;
 }
 
-/** Topics whose score reaches their threshold, best margin first, at most `maxTopics`; may be empty. */
+/** How far each topic's relative score clears its threshold (negative: it does not). */
+export function topicMargins(
+  scores: Float64Array,
+  ids: readonly string[],
+  thresholds: TopicThresholds,
+): number[] {
+  const relative = relativeScores(scores);
+  return ids.map((topic, i) => (relative[i] ?? -Infinity) - thresholdOf(thresholds, topic));
+}
+
+/**
+ * Topics whose relative score reaches their threshold, best margin first, at most `maxTopics`; none when the
+ * closest phrase stays under the gate. `score` is the raw cosine similarity.
+ */
 export function assignTopics(
   scores: Float64Array,
   ids: readonly string[],
   thresholds: TopicThresholds,
 ): TopicScore[] {
+  if (Math.max(...scores) < thresholds.gate) return [];
+  const margins = topicMargins(scores, ids, thresholds);
   return ids
-    .map((topic, i) => ({
-      topic,
-      score: scores[i] ?? -1,
-      margin: (scores[i] ?? -1) - thresholdOf(thresholds, topic),
-    }))
+    .map((topic, i) => ({ topic, score: scores[i] ?? -1, margin: margins[i] ?? -Infinity }))
     .filter((entry) => entry.margin >= 0)
     .sort((a, b) => b.margin - a.margin || a.topic.localeCompare(b.topic))
     .slice(0, thresholds.maxTopics)
@@ -112,20 +136,22 @@ export interface CalibrationItem {
 }
 
 /**
- * Per-topic thresholds for topics with at least `minPositives` gold posts; the fallback is the single
- * threshold that maximizes micro-F1 over all those topics together (applied to topics with too little
- * data to calibrate on their own).
+ * Per-topic thresholds on relative scores for topics with at least `minPositives` gold posts; the fallback
+ * is the single threshold that maximizes micro-F1 over all those topics together (applied to topics with
+ * too little data to calibrate on their own). Then the gate: the highest raw similarity that keeps
+ * calibration micro-F1 best while at most `maxFalseAlarms` of the off-topic posts get a topic.
  */
 export function calibrateThresholds(
   items: readonly CalibrationItem[],
   ids: readonly string[],
-  options: { minPositives: number; maxTopics: number },
+  options: { minPositives: number; maxTopics: number; maxFalseAlarms: number },
 ): TopicThresholds {
   const byTopic: Record<string, number> = {};
   const pooledScores: number[] = [];
   const pooledGold: boolean[] = [];
+  const relative = items.map((item) => relativeScores(item.scores));
   ids.forEach((topic, t) => {
-    const scores = items.map((item) => item.scores[t] ?? -1);
+    const scores = relative.map((r) => r[t] ?? -1);
     const positive = items.map((item) => item.gold.has(topic));
     const positives = positive.filter(Boolean).length;
     if (positives < options.minPositives) return;
@@ -134,5 +160,35 @@ export function calibrateThresholds(
     pooledGold.push(...positive);
   });
   const fallback = pooledScores.length > 0 ? bestThreshold(pooledScores, pooledGold).threshold : 1;
-  return { byTopic, fallback, maxTopics: options.maxTopics };
+  const ungated = { byTopic, fallback, maxTopics: options.maxTopics, gate: -1 };
+  return { ...ungated, gate: chooseGate(items, ids, ungated, options.maxFalseAlarms) };
+}
+
+/** Gate candidates are the observed best similarities; ties in F1 go to the higher gate. */
+function chooseGate(
+  items: readonly CalibrationItem[],
+  ids: readonly string[],
+  thresholds: TopicThresholds,
+  maxFalseAlarms: number,
+): number {
+  const best = items.map((item) => Math.max(...item.scores));
+  const assigned = items.map((item) => assignTopics(item.scores, ids, thresholds).map((t) => t.topic));
+  const offTopic = items.filter((item) => item.gold.size === 0).length;
+  let chosen = { gate: Math.max(...best, 1), f1: -1 };
+  for (const gate of [...new Set(best)].sort((a, b) => a - b)) {
+    const counts = { tp: 0, fp: 0, fn: 0 };
+    let falseAlarms = 0;
+    items.forEach((item, i) => {
+      const topics = (best[i] ?? -1) >= gate ? (assigned[i] ?? []) : [];
+      const hits = topics.filter((topic) => item.gold.has(topic)).length;
+      counts.tp += hits;
+      counts.fp += topics.length - hits;
+      counts.fn += item.gold.size - hits;
+      if (item.gold.size === 0 && topics.length > 0) falseAlarms++;
+    });
+    if (offTopic > 0 && falseAlarms / offTopic > maxFalseAlarms) continue;
+    const f1 = f1Of(counts);
+    if (f1 >= chosen.f1) chosen = { gate, f1 };
+  }
+  return chosen.gate;
 }
