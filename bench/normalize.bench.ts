@@ -64,6 +64,12 @@ function main(): void {
   const chars = posts.reduce((sum, post) => sum + post.text.length, 0);
   log(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, one core (main thread)`);
   log(
+    `Load average: ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(', ')}`,
+  );
+  log(
     `Input: ${posts.length.toLocaleString('en-US')} posts, ${(chars / 1e6).toFixed(1)} M chars, from ${rawDir}`,
   );
 

@@ -4,6 +4,7 @@
  * Needs the services (`npm run dozor -- services up`). Uses its own index/queue prefix and deletes it.
  */
 import { readdirSync } from 'node:fs';
+import type { Worker } from 'bullmq';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/config';
@@ -41,10 +42,14 @@ async function main(): Promise<void> {
       `Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     );
     log(`Input: ${files.length} files of ${rawDir}`);
+    log(`Load average at start: ${loadAverage()}`);
 
     // End to end: parse → queue → every stage → bulk index → refreshed and searchable.
     const workers = await pipeline.startWorkers();
+    const timings = new StageTimings();
+    timings.watch(workers.workers);
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const producer = await pipeline.producer('bench:pipeline');
     for (const file of files)
       for await (const record of parseSource('tg-dump', file, {})) await producer.add(record);
@@ -61,12 +66,18 @@ async function main(): Promise<void> {
     }
     await context.posts.refresh();
     const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
     await workers.close();
     const indexed = await context.posts.count();
     const endToEndRate = indexed / endToEndSeconds;
     log(
       `End to end: ${indexed} posts indexed in ${endToEndSeconds.toFixed(2)} s = ${Math.round(endToEndRate)} posts/s`,
     );
+    log(
+      `Pipeline process CPU (parse, queue, every stage): ${((cpu.user + cpu.system) / 1000 / indexed).toFixed(2)} ms per post`,
+    );
+    log('Stages (wait = queued → picked up, work = picked up → done, busy = work summed over jobs):');
+    for (const line of timings.lines()) log(line);
 
     // Raw bulk: the same documents, read back, written by plain `_bulk` into a fresh index of the same mapping.
     const docs: { id: string }[] = [];
@@ -87,6 +98,7 @@ async function main(): Promise<void> {
     const rawSeconds = Number(process.hrtime.bigint() - rawStarted) / 1e9;
     const rawRate = docs.length / rawSeconds;
     log(`Raw _bulk: ${docs.length} documents in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate)} docs/s`);
+    log(`Load average at the end: ${loadAverage()}`);
     log(
       `Ratio end to end / raw bulk: ${(endToEndRate / rawRate).toFixed(2)} (target ≥ 0.5; end to end target ≥ 2,000 posts/s)`,
     );
@@ -95,6 +107,43 @@ async function main(): Promise<void> {
     await deleteIndices(context.es, prefix);
     await deleteKeysWithPrefix(context.redis, prefix);
     await context.close();
+  }
+}
+
+/** 1, 5 and 15 minute load averages: figures taken on a shared machine mean little without them. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
+}
+
+/** Per stage: how long each job waited in its queue and how long a worker spent on it (BullMQ's timestamps). */
+class StageTimings {
+  private readonly stats = new Map<string, { jobs: number; wait: number; work: number }>();
+
+  /** Records every job the workers complete, from the job objects they already hold (no extra reads). */
+  watch(workers: readonly Worker[]): void {
+    for (const worker of workers) {
+      worker.on('completed', (job) => {
+        const entry = this.stats.get(worker.name) ?? { jobs: 0, wait: 0, work: 0 };
+        const picked = job.processedOn ?? job.timestamp;
+        entry.jobs++;
+        entry.wait += picked - job.timestamp;
+        entry.work += (job.finishedOn ?? picked) - picked;
+        this.stats.set(worker.name, entry);
+      });
+    }
+  }
+
+  lines(): string[] {
+    return [...this.stats].map(([stage, { jobs, wait, work }]) => {
+      const n = Math.max(1, jobs);
+      return (
+        `  ${stage.padEnd(9)} ${String(jobs).padStart(4)} jobs, wait ${Math.round(wait / n)} ms, ` +
+        `work ${Math.round(work / n)} ms, busy ${(work / 1000).toFixed(1)} s`
+      );
+    });
   }
 }
 

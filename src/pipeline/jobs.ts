@@ -6,9 +6,12 @@ import type { PostDocument } from '../domain/post-document';
 export const STAGES = ['ingest', 'normalize', 'enrich', 'cluster', 'detect', 'index'] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** The stage after `stage`, or undefined after the last. */
-export function nextStage(stage: Stage): Stage | undefined {
-  return STAGES[STAGES.indexOf(stage) + 1];
+/**
+ * The stage after `stage`, or undefined after the last. Stages in `skipped` (ones this deployment turns
+ * off, like enrich with models off) are hopped over: a hop costs a Redis round trip of the whole batch.
+ */
+export function nextStage(stage: Stage, skipped: readonly Stage[] = []): Stage | undefined {
+  return STAGES.slice(STAGES.indexOf(stage) + 1).find((next) => !skipped.includes(next));
 }
 
 /** A record refused before indexing, with a machine code and a human reason. */
@@ -42,6 +45,32 @@ export interface BatchPayload {
   batchKey: string;
   posts: PostInFlight[];
   rejects: RejectRecord[];
+}
+
+/**
+ * A batch as stored in its BullMQ job. Each post travels once: as its document once the normalize stage
+ * has made one (a document holds every field of the post), as the post before that. Carrying both
+ * doubled the bytes every later stage wrote to Redis, read back and parsed. `{ post, doc }` items, as
+ * jobs queued before this encoding hold them, are still read.
+ */
+export interface BatchJobData extends Omit<BatchPayload, 'posts'> {
+  posts: ({ post: Post; doc?: PostDocument } | { doc: PostDocument })[];
+}
+
+/** A batch as a job stores it (see {@link BatchJobData}). */
+export function toJobData(batch: BatchPayload): BatchJobData {
+  return {
+    ...batch,
+    posts: batch.posts.map((item) => (item.doc === undefined ? { post: item.post } : { doc: item.doc })),
+  };
+}
+
+/** A job's batch as stages see it: every post in flight has its `post` again. */
+export function fromJobData(data: BatchJobData): BatchPayload {
+  return {
+    ...data,
+    posts: data.posts.map((item) => ('post' in item ? item : { post: item.doc, doc: item.doc })),
+  };
 }
 
 /** Deterministic job id for a batch at a stage: re-enqueuing the same batch is a no-op in BullMQ. */

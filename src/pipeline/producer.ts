@@ -2,7 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Post } from '../domain/post';
 import type { LedgerRepository } from '../store/ledger.repository';
-import { batchJobId, batchKeyOf, type BatchPayload, type PostInFlight, type RejectRecord } from './jobs';
+import {
+  batchJobId,
+  batchKeyOf,
+  toJobData,
+  type BatchJobData,
+  type BatchPayload,
+  type PostInFlight,
+  type RejectRecord,
+} from './jobs';
 
 /** A record from a source: a post, or a refusal with a code and a reason. */
 export type IncomingRecord =
@@ -16,7 +24,7 @@ export type PostValidator = (
 ) => { ok: true } | { ok: false; code: string; reason: string };
 
 export interface ProducerOptions {
-  ingestQueue: Queue<BatchPayload>;
+  ingestQueue: Queue<BatchJobData>;
   ledger: LedgerRepository;
   validate: PostValidator;
   batchSize: number;
@@ -94,7 +102,9 @@ export class BatchProducer {
     const ids = [...this.posts.map((item) => item.post.id), ...this.rejects.map((item) => item.id)];
     const batchKey = batchKeyOf(this.runId, ids);
     const payload: BatchPayload = { runId: this.runId, batchKey, posts: this.posts, rejects: this.rejects };
-    await this.options.ingestQueue.add('ingest', payload, { jobId: batchJobId('ingest', batchKey) });
+    await this.options.ingestQueue.add('ingest', toJobData(payload), {
+      jobId: batchJobId('ingest', batchKey),
+    });
     this.stats.queued += this.posts.length;
     this.stats.rejected += this.rejects.length;
     this.posts = [];

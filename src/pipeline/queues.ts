@@ -1,8 +1,9 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { STAGES, type BatchPayload, type Stage } from './jobs';
+import { STAGES, fromJobData, type BatchJobData, type Stage } from './jobs';
 
-export type StageQueues = Record<Stage, Queue<BatchPayload>>;
+/** One queue per stage; jobs hold batches in their stored form (see `toJobData`). */
+export type StageQueues = Record<Stage, Queue<BatchJobData>>;
 
 /** Retry policy shared by every stage; failed jobs stay in the failed set, which is the dead-letter queue. */
 export interface RetryPolicy {
@@ -21,7 +22,7 @@ export function backoffDelay(attemptsMade: number, baseMs: number): number {
 /** One queue per stage, sharing the process's Redis connection. */
 export function createQueues(connection: Redis, prefix: string, retry: RetryPolicy): StageQueues {
   const entries = STAGES.map((stage) => {
-    const queue = new Queue<BatchPayload>(stage, {
+    const queue = new Queue<BatchJobData>(stage, {
       connection,
       prefix,
       defaultJobOptions: {
@@ -37,20 +38,20 @@ export function createQueues(connection: Redis, prefix: string, retry: RetryPoli
   return Object.fromEntries(entries) as StageQueues;
 }
 
-/** Jobs not yet finished across all stages (waiting, delayed, active): the back-pressure signal. */
+/**
+ * Jobs not yet finished across all stages (waiting, delayed, active): the back-pressure signal. Producers
+ * ask before every batch, so the queues are asked at once rather than one after the other.
+ */
 export async function pendingJobs(queues: StageQueues): Promise<number> {
-  let total = 0;
-  for (const queue of Object.values(queues)) {
-    const counts = await queue.getJobCounts(
-      'waiting',
-      'delayed',
-      'active',
-      'prioritized',
-      'waiting-children',
-    );
-    total += Object.values(counts).reduce((sum, count) => sum + count, 0);
-  }
-  return total;
+  const counts = await Promise.all(
+    Object.values(queues).map((queue) =>
+      queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children'),
+    ),
+  );
+  return counts.reduce(
+    (total, byState) => total + Object.values(byState).reduce((sum, count) => sum + count, 0),
+    0,
+  );
 }
 
 /** A parked (dead-letter) job, as `dozor dlq list` and the API show it. */
@@ -65,16 +66,17 @@ export interface DeadLetter {
   postIds: string[];
 }
 
-function toDeadLetter(stage: Stage, job: Job<BatchPayload>): DeadLetter {
+function toDeadLetter(stage: Stage, job: Job<BatchJobData>): DeadLetter {
+  const batch = fromJobData(job.data);
   return {
     stage,
     jobId: job.id ?? '',
-    posts: job.data.posts.length,
-    rejects: job.data.rejects.length,
+    posts: batch.posts.length,
+    rejects: batch.rejects.length,
     attemptsMade: job.attemptsMade,
     failedReason: job.failedReason,
     failedAt: job.finishedOn === undefined ? undefined : new Date(job.finishedOn).toISOString(),
-    postIds: job.data.posts.map((item) => item.post.id),
+    postIds: batch.posts.map((item) => item.post.id),
   };
 }
 

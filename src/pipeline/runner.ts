@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { STAGES, batchJobId, nextStage, type BatchPayload, type Stage } from './jobs';
+import { STAGES, batchJobId, fromJobData, nextStage, toJobData, type BatchJobData, type Stage } from './jobs';
 import { backoffDelay, type StageQueues } from './queues';
 import type { StageHandler } from './stages/stage';
 
@@ -16,11 +16,16 @@ export interface RunnerOptions {
   backoffMs: number;
   /** Run only these stages in this process (default: all). */
   stages?: readonly Stage[];
+  /**
+   * Stages the deployment turns off (enrich with models off): batches go straight to the stage after
+   * them. Their workers still run, so jobs queued before the switch drain.
+   */
+  skipStages?: readonly Stage[];
 }
 
 /** The workers of one process; `close` lets in-flight jobs finish (or hands them back) before resolving. */
 export interface PipelineWorkers {
-  workers: Worker<BatchPayload>[];
+  workers: Worker<BatchJobData>[];
   close(): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ interface JobResult {
  */
 export function startWorkers(options: RunnerOptions): PipelineWorkers {
   const workers = (options.stages ?? STAGES).map((stage) => {
-    const worker = new Worker<BatchPayload, JobResult>(stage, (job) => processJob(stage, job, options), {
+    const worker = new Worker<BatchJobData, JobResult>(stage, (job) => processJob(stage, job, options), {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency(stage),
@@ -73,8 +78,8 @@ export function startWorkers(options: RunnerOptions): PipelineWorkers {
   };
 }
 
-async function processJob(stage: Stage, job: Job<BatchPayload>, options: RunnerOptions): Promise<JobResult> {
-  const batch = job.data;
+async function processJob(stage: Stage, job: Job<BatchJobData>, options: RunnerOptions): Promise<JobResult> {
+  const batch = fromJobData(job.data);
   const outcome = await options.handlers[stage](batch);
   const [firstPoison] = outcome.poison;
   if (firstPoison && batch.posts.length === 1) {
@@ -89,14 +94,16 @@ async function processJob(stage: Stage, job: Job<BatchPayload>, options: RunnerO
     );
     await options.queues[stage].add(
       stage,
-      { runId: batch.runId, batchKey, posts: [item], rejects: [] },
+      toJobData({ runId: batch.runId, batchKey, posts: [item], rejects: [] }),
       { jobId: batchJobId(stage, batchKey) },
     );
   }
-  const next = nextStage(stage);
+  const next = nextStage(stage, options.skipStages);
   const { posts, rejects } = outcome.next;
   if (next !== undefined && (posts.length > 0 || rejects.length > 0)) {
-    await options.queues[next].add(next, outcome.next, { jobId: batchJobId(next, outcome.next.batchKey) });
+    await options.queues[next].add(next, toJobData(outcome.next), {
+      jobId: batchJobId(next, outcome.next.batchKey),
+    });
   }
   return { posts: posts.length, rejects: rejects.length, poison: outcome.poison.length };
 }

@@ -20,35 +20,51 @@ export class BoilerplateRepository {
 
   /**
    * Counts each post's line keys for its channel and returns, per post, the keys that are boilerplate
-   * once this batch is counted. One round trip per batch.
+   * once this batch is counted. One round trip per batch: the batch's posts are summed per channel and
+   * line first, so each line is one HINCRBY whose reply is its count with this batch included.
    */
   async observe(items: readonly { channel: string; lineKeys: readonly string[] }[]): Promise<Set<string>[]> {
-    const pipeline = this.redis.pipeline();
     const keys = items.map((item) => this.channelKey(item.channel));
+    const increments = new Map<string, Map<string, number>>();
     items.forEach((item, i) => {
       const key = keys[i] ?? '';
-      for (const line of new Set(item.lineKeys)) pipeline.hincrby(key, line, 1);
-      pipeline.expire(key, TTL_SECONDS);
+      const lines = increments.get(key) ?? new Map<string, number>();
+      increments.set(key, lines);
+      // A line counts once per post, however often the post repeats it.
+      for (const line of new Set(item.lineKeys)) lines.set(line, (lines.get(line) ?? 0) + 1);
     });
-    await pipeline.exec();
-    const reads = this.redis.pipeline();
-    items.forEach((item, i) =>
-      reads.hmget(keys[i] ?? '', ...(item.lineKeys.length > 0 ? item.lineKeys : ['-'])),
-    );
-    const results = (await reads.exec()) ?? [];
-    return items.map((item, i) => {
-      const counts = results[i]?.[1];
-      const found = new Set<string>();
-      if (Array.isArray(counts)) {
-        item.lineKeys.forEach((line, j) => {
-          if (Number(counts[j] ?? 0) >= this.minPosts) found.add(line);
-        });
+    const pipeline = this.redis.pipeline();
+    for (const [key, lines] of increments) {
+      for (const [line, by] of lines) {
+        pipeline.hincrby(key, line, by);
       }
-      return found;
+      pipeline.expire(key, TTL_SECONDS);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const counts = new Map<string, Map<string, number>>();
+    let reply = 0;
+    for (const [key, lines] of increments) {
+      const found = new Map<string, number>();
+      counts.set(key, found);
+      // Replies come in the order the commands were queued: one per line, then the channel's EXPIRE.
+      for (const line of lines.keys()) found.set(line, countOf(replies[reply++], key));
+      countOf(replies[reply++], key);
+    }
+    return items.map((item, i) => {
+      const found = counts.get(keys[i] ?? '');
+      return new Set(item.lineKeys.filter((line) => (found?.get(line) ?? 0) >= this.minPosts));
     });
   }
 
   private channelKey(channel: string): string {
     return `${this.prefix}:boilerplate:${createHash('sha1').update(channel).digest('hex')}`;
   }
+}
+
+/** The integer reply of one pipelined command; a failed command throws, so the batch is retried. */
+function countOf(reply: [Error | null, unknown] | undefined, key: string): number {
+  if (reply === undefined) throw new Error(`boilerplate counts of ${key}: no reply from Redis`);
+  const [error, value] = reply;
+  if (error) throw error;
+  return Number(value);
 }
