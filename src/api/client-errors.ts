@@ -18,7 +18,7 @@ const STATUS_OF_CODE: Readonly<Record<string, [number, string, string]>> = {
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    if (error.code === 'ECONNRESET' || !socket.writable || responseStarted(socket)) {
       socket.destroy();
       return;
     }
@@ -35,4 +35,13 @@ export function answerClientErrors(server: Server): void {
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
+}
+
+/**
+ * Whether a response on this keep-alive socket has already started: writing a raw answer then would
+ * corrupt it, so Node's own default only answers without one (`_httpMessage` is the in-flight response).
+ */
+function responseStarted(socket: Duplex): boolean {
+  const inFlight: unknown = Reflect.get(socket, '_httpMessage');
+  return typeof inFlight === 'object' && inFlight !== null && Reflect.get(inFlight, '_headerSent') === true;
 }

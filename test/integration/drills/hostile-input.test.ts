@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -254,6 +255,23 @@ describe('drill: hostile input', () => {
     });
     expectSafe(hugeHeader, '64 kB URL and header');
     expect(hugeHeader.status).toBe(431);
+
+    // Not HTTP at all: answered by the server itself, still as JSON.
+    const garbage = await new Promise<string>((resolve, reject) => {
+      const url = new URL(api.origin);
+      const socket = connect(Number(url.port), url.hostname, () =>
+        socket.end('\u0000\u00ff GARBAGE\r\n\r\n'),
+      );
+      let reply = '';
+      socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+      socket.on('end', () => {
+        resolve(reply);
+      });
+      socket.on('error', reject);
+    });
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage).toContain('application/json');
+    expect(garbage).toContain('"code":"bad_request"');
 
     for (const [label, depth] of [
       ['100,000 levels', 100_000],
