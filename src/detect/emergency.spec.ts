@@ -12,6 +12,7 @@ const window = (overrides: Partial<EmergencyWindow> = {}): EmergencyWindow => ({
   baselinePerHour: 0.3,
   firstPostAt: '2025-02-05T05:00:00.000Z',
   lastPostAt: '2025-02-05T05:40:00.000Z',
+  windowFirstPostAt: '2025-02-05T05:00:00.000Z',
   dayPosts: 20,
   daySources: 18,
   magnitude: { people: 2000, houses: 60 },
@@ -35,6 +36,22 @@ describe('emergency detector', () => {
     expect(d?.subject).toEqual({ kind: 'place-category', placeId: window().placeId, category: 'water' });
     expect(d?.magnitude).toEqual({ people: 2000, houses: 60 });
     expect(d?.signals[0]?.text).toContain('20 сообщений');
+  });
+
+  it('dates a renewed burst by its window and the incident by its first post', () => {
+    // Reports since 05:00, an hour of silence, then a new burst at 10:05.
+    const renewed = window({
+      firstPostAt: '2025-02-05T05:00:00.000Z',
+      windowFirstPostAt: '2025-02-05T10:05:00.000Z',
+      lastPostAt: '2025-02-05T10:30:00.000Z',
+    });
+    const signals = detectEmergency(renewed, true)?.signals ?? [];
+    expect(signals.find((s) => s.code === 'growth')?.text).toBe(
+      'До этого 60 мин сообщений не было: всплеск начался 10:05.',
+    );
+    expect(signals.find((s) => s.code === 'duration')?.text).toBe(
+      'Сообщения идут 330 мин, первое — 05:00 (UTC 2025-02-05).',
+    );
   });
 
   it('does not raise the usual complaints of a place that always complains', () => {

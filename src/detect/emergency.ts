@@ -23,9 +23,14 @@ export interface EmergencyWindow {
   previousWindowPosts: number;
   /** Mean posts per hour over the baseline days, before the window. */
   baselinePerHour: number;
-  /** Earliest post of the window, and the latest (what the detector has seen). */
+  /**
+   * Earliest post of the incident (the window's, or the open alert's first post when it is ongoing), and
+   * the latest (what the detector has seen): how long residents have been reporting it.
+   */
   firstPostAt: string;
   lastPostAt: string;
+  /** Earliest post of the trailing window: when the current burst began. */
+  windowFirstPostAt: string;
   /** Posts and sources of the (place, category) over the last day: what the alert counts. */
   dayPosts: number;
   daySources: number;
@@ -138,7 +143,7 @@ export function detectEmergency(w: EmergencyWindow, ongoing = false): Detection 
       code: 'growth',
       text:
         growth === undefined
-          ? `До этого ${windowMin} мин сообщений не было: всплеск начался ${w.firstPostAt.slice(11, 16)}.`
+          ? `До этого ${windowMin} мин сообщений не было: всплеск начался ${w.windowFirstPostAt.slice(11, 16)}.`
           : `Рост в ${growth.toFixed(1)} раза к предыдущим ${windowMin} мин (${w.previousWindowPosts} → ${w.windowPosts}).`,
       values: { previous: w.previousWindowPosts, current: w.windowPosts },
     });

@@ -91,6 +91,22 @@ describe('fake detector', () => {
     );
   });
 
+  it('states the first hour in its own numbers: posts and sources of that hour, not of the whole story', () => {
+    const campaign = story(
+      [
+        { channel: '@insider', minute: 0 },
+        ...Array.from({ length: 9 }, (_, i) => ({ channel: `@fresh_${i}`, minute: 5 + i * 5 })),
+        // The same accounts again within the hour, and new ones a day later.
+        { channel: '@fresh_0', minute: 55 },
+        ...Array.from({ length: 6 }, (_, i) => ({ channel: `@fresh_${10 + i}`, minute: 1500 + i })),
+      ],
+      CLAIM,
+    );
+    const speed = detectFake(campaign, evidence)?.signals.find((s) => s.code === 'speed');
+    expect(speed?.values).toEqual({ firstHourPosts: 11, sources: 10 });
+    expect(speed?.text).toBe('За первый час — 11 публикаций в 10 источниках.');
+  });
+
   it('does not raise ordinary news carried by officials, media and a few channels', () => {
     const news = story(
       [

@@ -75,6 +75,8 @@ export interface FakeFeatures {
     capsPosts: number;
     exclamationPosts: number;
     firstHourPosts: number;
+    /** Distinct channels among the first hour's posts (the speed signal states both). */
+    firstHourSources: number;
     meanCredibility: number;
     officialPosts: number;
     distinctSources: number;
@@ -203,7 +205,8 @@ export function fakeFeatures(input: FakeInput): FakeFeatures {
   }).length;
 
   const first = Date.parse(input.firstSeenAt);
-  const firstHourPosts = input.members.filter((m) => Date.parse(m.publishedAt) - first <= 3_600_000).length;
+  const firstHour = input.members.filter((m) => Date.parse(m.publishedAt) - first <= 3_600_000);
+  const firstHourPosts = firstHour.length;
 
   return {
     coordination,
@@ -223,6 +226,7 @@ export function fakeFeatures(input: FakeInput): FakeFeatures {
       capsPosts: styles.filter((s) => s.caps).length,
       exclamationPosts: styles.filter((s) => s.exclamations).length,
       firstHourPosts,
+      firstHourSources: new Set(firstHour.map(sourceKey)).size,
       meanCredibility,
       officialPosts,
       distinctSources: distinct.size,
@@ -321,8 +325,8 @@ function signalsOf(input: FakeInput, f: FakeFeatures, contributions: Record<stri
   if (fig.firstHourPosts >= 5) {
     signals.push({
       code: 'speed',
-      text: `За первый час — ${fig.firstHourPosts} ${plural(fig.firstHourPosts, 'публикация', 'публикации', 'публикаций')} в ${fig.distinctSources} ${plural(fig.distinctSources, 'источнике', 'источниках', 'источниках')}.`,
-      values: { firstHourPosts: fig.firstHourPosts, sources: fig.distinctSources },
+      text: `За первый час — ${fig.firstHourPosts} ${plural(fig.firstHourPosts, 'публикация', 'публикации', 'публикаций')} в ${fig.firstHourSources} ${plural(fig.firstHourSources, 'источнике', 'источниках', 'источниках')}.`,
+      values: { firstHourPosts: fig.firstHourPosts, sources: fig.firstHourSources },
       weight: weight('speed'),
     });
   }

@@ -544,6 +544,10 @@ export class DetectService {
         .flatMap((raw) => parseEvidence(raw))
         .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
       const first = evidence[0];
+      const windowFirst = s.firstInWindow ?? k.at;
+      // An ongoing incident started with the alert's first post, not with the trailing window's.
+      const alertFirst = ongoing ? Date.parse(alert.doc.firstPostAt) : Number.NaN;
+      const startedAt = Number.isFinite(alertFirst) ? Math.min(windowFirst, alertFirst) : windowFirst;
       const detection = detectEmergency(
         {
           placeId: k.place.placeId,
@@ -554,7 +558,8 @@ export class DetectService {
           windowSources: s.windowSources,
           previousWindowPosts: s.previousWindowPosts,
           baselinePerHour: baselinePosts / historyHours,
-          firstPostAt: new Date(s.firstInWindow ?? k.at).toISOString(),
+          firstPostAt: new Date(startedAt).toISOString(),
+          windowFirstPostAt: new Date(windowFirst).toISOString(),
           lastPostAt: new Date(k.at).toISOString(),
           dayPosts: s.dayPosts,
           daySources: s.daySources,
