@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBackup } from './commands/backup';
 import { registerClassify } from './commands/classify';
 import { registerDigest } from './commands/digest';
 import { registerDlq } from './commands/dlq';
@@ -10,6 +11,7 @@ import { registerKeys } from './commands/keys';
 import { registerLedger } from './commands/ledger';
 import { registerMigrate } from './commands/migrate';
 import { registerNormalize } from './commands/normalize';
+import { registerRestore } from './commands/restore';
 import { registerServe } from './commands/serve';
 import { registerServices } from './commands/services';
 import { registerSimilar } from './commands/similar';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerImport(program);
   registerLedger(program);
   registerMigrate(program);
+  registerBackup(program);
+  registerRestore(program);
   registerDlq(program);
   registerDigest(program);
   registerKeys(program);
