@@ -40,6 +40,14 @@ require.extensions['.ts'] = (module, filename) => {
 require(workerData.bootstrapEntry);
 `;
 
+/**
+ * V8 young generation of each worker. The tokenizer's trie of 250k pieces is millions of long-lived
+ * objects, and every batch's lattice and tensors are short-lived garbage; with the default few MB that
+ * garbage reaches the old generation and each major collection walks the whole trie. A CPU profile of 320
+ * texts of 128 tokens: 1.55 s in the collector by default, 0.63 s at 128 MB, 0.55 s at 256 MB.
+ */
+const YOUNG_GENERATION_MB = 128;
+
 interface WorkerLaunch {
   script: string;
   eval: boolean;
@@ -197,6 +205,7 @@ export class WorkerPoolEncoder implements Encoder {
       const worker = new Worker(this.launch.script, {
         eval: this.launch.eval,
         workerData: { ...this.settings, ...this.launch.extra },
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       const slot: Slot = { worker, job: undefined };
       let ready = false;
