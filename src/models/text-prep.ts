@@ -76,13 +76,14 @@ export function prepareText(
 }
 
 /**
- * Code points per token that posts stay well under in practice (Russian and English news: about 4); a first
- * cut at this rate spares the tokenizer most of a long text.
+ * Code points per token that posts stay well under in practice; a first cut at this rate spares the
+ * tokenizer most of a long text. Measured on the first 1,200 characters of the telegram-news posts longer
+ * than that (cleaned): median 3.7, 99th percentile 4.7, maximum 4.9.
  */
-const TYPICAL_CODE_POINTS_PER_TOKEN = 8;
+const TYPICAL_CODE_POINTS_PER_TOKEN = 6;
 
 /**
- * A cheaper cut than {@link prepareText} for long texts: the first `maxTokens * 8` code points, back to the
+ * A cheaper cut than {@link prepareText} for long texts: the first `maxTokens * 6` code points, back to the
  * last space. The tokenizer splits at spaces and segments each word on its own, so the tokens before the
  * cut are exactly those of the whole text; the caller must still check that the cut text fills `maxTokens`
  * and tokenize `prepareText`'s longer cut when it does not. Undefined when this cut would not shorten the
