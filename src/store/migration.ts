@@ -95,6 +95,10 @@ export async function migrateIndex(
       if (progress.pass > 1 && (copied < freezeBelow || progress.pass >= maxPasses)) break;
     }
 
+    // Refresh before the freeze: the first refresh of the copy builds its segments (vectors too), which
+    // must not lengthen the time writers are held back.
+    await client.indices.putSettings({ index: to, settings: { 'index.refresh_interval': null } });
+    await client.indices.refresh({ index: to });
     frozenAt = Date.now();
     await setFrozen(client, from, true);
     report('frozen');
@@ -102,8 +106,6 @@ export async function migrateIndex(
     await waitUntilQuiet(client, from);
     progress.pass++;
     progress.copied += await copyChangedSince(client, from, to, checkpoint, batchSize, () => undefined);
-    // Back to the default refresh interval (null removes our override).
-    await client.indices.putSettings({ index: to, settings: { 'index.refresh_interval': null } });
     await client.indices.refresh({ index: to });
     deletesCarried = await carryDeletes(client, from, to, batchSize);
     const [sourceCount, targetCount] = await Promise.all([
