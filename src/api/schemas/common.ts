@@ -12,6 +12,10 @@ export const errorBodySchema = z
   })
   .meta({ id: 'Error', description: 'Every error, whatever the route' });
 
+// Bounded text fields are written `z.string().max(n).trim()`, never `.trim().max(n)`: zod runs checks in
+// order, and the document's `maxLength` describes the value as sent, so a 201-character title with a
+// leading tab must be refused, not trimmed to 200 and accepted (found by the schemathesis drill).
+
 /** An ISO 8601 instant with offset, e.g. `2024-05-06T08:00:00+03:00`. */
 export const isoInstant = z.iso.datetime({ offset: true });
 

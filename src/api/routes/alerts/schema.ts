@@ -138,18 +138,18 @@ const versionField = z
 export const transitionBodySchema = z
   .object({
     to: z.enum(ALERT_STATUSES),
-    note: z.string().trim().max(4000).optional().meta({ description: 'Comment kept in the audit trail' }),
+    note: z.string().max(4000).trim().optional().meta({ description: 'Comment kept in the audit trail' }),
     version: versionField,
   })
   .strict()
   .meta({ id: 'AlertTransition' });
 
 export const assignBodySchema = z
-  .object({ assignee: z.string().trim().min(1).max(200).nullable(), version: versionField })
+  .object({ assignee: z.string().max(200).trim().min(1).nullable(), version: versionField })
   .strict()
   .meta({ id: 'AlertAssignment' });
 
 export const commentBodySchema = z
-  .object({ text: z.string().trim().min(1).max(4000), version: versionField })
+  .object({ text: z.string().max(4000).trim().min(1), version: versionField })
   .strict()
   .meta({ id: 'AlertComment' });

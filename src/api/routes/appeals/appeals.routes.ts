@@ -108,7 +108,7 @@ export function appealsRoutes(deps: AppealsDeps): RouteDefinition[] {
       summary: 'Record the department’s response',
       roles: WORKERS,
       params: idParams,
-      body: z.object({ response: z.string().trim().min(1).max(4000) }).strict(),
+      body: z.object({ response: z.string().max(4000).trim().min(1) }).strict(),
       response: appealSchema,
       errors: [404, 409, 422],
       handler: ({ params, body, key }) =>
@@ -122,7 +122,7 @@ export function appealsRoutes(deps: AppealsDeps): RouteDefinition[] {
       summary: 'Send the appeal to another department (the deadline stays)',
       roles: WORKERS,
       params: idParams,
-      body: z.object({ department: z.string().trim().min(1).max(300) }).strict(),
+      body: z.object({ department: z.string().max(300).trim().min(1) }).strict(),
       response: appealSchema,
       errors: [404, 409],
       handler: ({ params, body }) =>

@@ -25,7 +25,7 @@ export function digestsRoutes(deps: { digest: DigestDeps; chromiumPath: string }
       query: z
         .object({
           period: z.enum(['week', 'day']).default('week'),
-          region: z.string().trim().min(1).max(200).optional(),
+          region: z.string().max(200).trim().min(1).optional(),
           to: isoInstant.optional().meta({ description: 'End of the period (default: now, rounded down)' }),
           format: z.enum(['json', 'md', 'html', 'pdf']).default('json'),
         })

@@ -48,7 +48,7 @@ export function keysRoutes(deps: { keys: KeysRepository }): RouteDefinition[] {
       summary: 'Create a key',
       description: 'The token is in this answer only: it is stored hashed and cannot be shown again.',
       roles: ['admin'],
-      body: z.object({ name: z.string().trim().min(1).max(200), role: z.enum(ROLES) }).strict(),
+      body: z.object({ name: z.string().max(200).trim().min(1), role: z.enum(ROLES) }).strict(),
       status: 201,
       response: z.object({ token: z.string(), key: keyInfoSchema }).meta({ id: 'CreatedKey' }),
       async handler({ body }) {

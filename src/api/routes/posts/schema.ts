@@ -13,7 +13,7 @@ export const MAX_PUSH_BODY = '5mb';
  */
 export const pushRequestSchema = z
   .object({
-    source: z.string().trim().min(1).max(200).optional(),
+    source: z.string().max(200).trim().min(1).optional(),
     posts: z
       .array(z.unknown())
       .min(1)

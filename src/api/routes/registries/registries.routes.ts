@@ -54,13 +54,13 @@ const sourceSchema = z
 const sourceInputSchema = z
   .object({
     platform: z.enum(PLATFORMS),
-    channel: z.string().trim().min(1).max(500),
-    title: z.string().trim().max(500).optional(),
+    channel: z.string().max(500).trim().min(1),
+    title: z.string().max(500).trim().optional(),
     kind: z.enum(SOURCE_KINDS),
     credibility: z.number().min(0).max(1).optional().meta({ description: 'Default: the kind’s credibility' }),
-    region: z.string().trim().max(200).optional(),
-    registration: z.string().trim().max(200).optional(),
-    note: z.string().trim().max(2000).optional(),
+    region: z.string().max(200).trim().optional(),
+    registration: z.string().max(200).trim().optional(),
+    note: z.string().max(2000).trim().optional(),
     firstSeenAt: isoInstant.optional(),
   })
   .strict()
@@ -90,14 +90,14 @@ const knownFakeSchema = z
 const knownFakeInputSchema = z
   .object({
     kind: z.enum(KNOWN_FAKE_KINDS),
-    title: z.string().trim().min(1).max(500),
-    text: z.string().trim().min(1).max(10_000),
+    title: z.string().max(500).trim().min(1),
+    text: z.string().max(10_000).trim().min(1),
     refutes: idParam.optional(),
     url: z
       .url({ protocol: /^https?$/ })
       .max(2000)
       .optional(),
-    sourceChannel: z.string().trim().max(500).optional(),
+    sourceChannel: z.string().max(500).trim().optional(),
     placeIds: z.array(z.string().max(200)).max(50).optional(),
     confirmedAt: isoInstant.optional(),
     status: z.enum(['active', 'retired']).optional(),

@@ -84,7 +84,7 @@ export const storyParams = z.object({ id: idParam });
 export const memberParams = z.object({ id: idParam, postId: idParam });
 export const decisionBodySchema = z
   .object({
-    note: z.string().trim().max(2000).optional().meta({ description: 'Why, kept in the story history' }),
+    note: z.string().max(2000).trim().optional().meta({ description: 'Why, kept in the story history' }),
   })
   .strict()
   .meta({ id: 'SuggestionDecision' });
