@@ -94,9 +94,10 @@ function withoutPdf(doc: OpenApi): OpenApi {
 /** A TOML string (the JSON escape of a plain string is a valid TOML basic string). */
 const toml = (value: string): string => JSON.stringify(value);
 
-function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
+function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // In a temporary folder: schemathesis keeps a `.schemathesis/` cache in its working directory.
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -234,38 +235,42 @@ describe('drill: schemathesis fuzzes the served OpenAPI document', () => {
       const file = path.join(dir, `${role}.json`);
       writeFileSync(file, JSON.stringify(withoutPdf(documentFor(doc, routes))));
       const key = api.keys[role];
-      const result = await run(schemathesis, [
-        '--config-file',
-        configFile,
-        'run',
-        file,
-        '--url',
-        `${api.origin}/api/v1`,
-        '--header',
-        `Authorization: Bearer ${key}`,
-        '--header',
-        `X-API-Key: ${key}`,
-        '--checks',
-        CHECKS.join(','),
-        '--exclude-checks',
-        EXCLUDED_CHECKS.join(','),
-        '--phases',
-        'examples,coverage,fuzzing',
-        '--max-examples',
-        String(MAX_EXAMPLES),
-        '--seed',
-        String(SEED),
-        // One thread per process (two processes run at once instead): CPython 3.11 before 3.11.8
-        // (Debian's) can fail `ast.parse` in threads with "AST constructor recursion depth mismatch"
-        // (python/cpython#106905), which hypothesis hits.
-        '--workers',
-        '1',
-        '--request-timeout',
-        '30',
-        '--no-color',
-        '--output-truncate',
-        'true',
-      ]);
+      const result = await run(
+        schemathesis,
+        [
+          '--config-file',
+          configFile,
+          'run',
+          file,
+          '--url',
+          `${api.origin}/api/v1`,
+          '--header',
+          `Authorization: Bearer ${key}`,
+          '--header',
+          `X-API-Key: ${key}`,
+          '--checks',
+          CHECKS.join(','),
+          '--exclude-checks',
+          EXCLUDED_CHECKS.join(','),
+          '--phases',
+          'examples,coverage,fuzzing',
+          '--max-examples',
+          String(MAX_EXAMPLES),
+          '--seed',
+          String(SEED),
+          // One thread per process (two processes run at once instead): CPython 3.11 before 3.11.8
+          // (Debian's) can fail `ast.parse` in threads with "AST constructor recursion depth mismatch"
+          // (python/cpython#106905), which hypothesis hits.
+          '--workers',
+          '1',
+          '--request-timeout',
+          '30',
+          '--no-color',
+          '--output-truncate',
+          'true',
+        ],
+        dir,
+      );
       const cases = /(\d+) generated[^\n]*/.exec(result.output)?.[0] ?? 'no summary';
       process.stderr.write(`[api-fuzz] as ${role}: ${[...routes].join(' ')}: ${cases}\n`);
       if (result.code !== 0) failures.push(`as ${role} (exit ${result.code}):\n${failuresOf(result.output)}`);
