@@ -7,21 +7,28 @@
  *    posts/s in requests of 10 posts, the way the push API receives them, with their publication times
  *    shifted to end now. The API's alert list is polled every 100 ms; an alert's latency is the time
  *    from the acceptance of the post that triggered it (`triggerPostAt`) to its first appearance there.
+ *    Polling goes on until the pipeline has drained, so a backlog (the stages slower than the stream)
+ *    shows in the latency instead of hiding the alerts it delays. Load averages are printed with each
+ *    figure.
  * 2. False alerts: a synthetic week with no incident (`quiet-week`), pushed as fast as the pipeline
  *    takes it; every alert raised is false.
  */
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import type { Emitted } from '../datasets/synthetic/generator';
 import type { Source } from '../datasets/synthetic/sources';
 import { scenarioPosts } from '../scripts/eval/alerts-replay';
+import type { AlertDocument } from '../src/alerts/alert';
 import { registerSources } from '../src/alerts/registries';
 import type { SourceKind } from '../src/alerts/registry';
 import { postFromInput, postInputSchema } from '../src/domain/post-input';
+import { loadConfig } from '../src/config/config';
 import { startApi } from '../src/main/api';
 import { createContext, type Context } from '../src/main/context';
 import { createPipeline } from '../src/main/pipeline';
+import { AlertsRepository } from '../src/store/alerts.repository';
 import { deleteIndices } from '../src/store/index-manager';
 import { KeysRepository } from '../src/store/keys.repository';
 import { SourcesRepository } from '../src/store/sources.repository';
@@ -35,6 +42,12 @@ const arg = (name: string, fallback: number): number => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The 1-, 5- and 15-minute load averages: figures on a shared machine mean little without them. */
+const load = (): string =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 const REQUEST = 10;
 
 const REGISTERED: Readonly<Partial<Record<Source['kind'], SourceKind>>> = {
@@ -48,7 +61,6 @@ const listedSchema = z.object({
   items: z.array(z.object({ id: z.string(), type: z.string(), title: z.string() })),
 });
 type ListedAlert = z.infer<typeof listedSchema>['items'][number];
-const detailSchema = z.object({ type: z.string(), triggerPostAt: z.string().optional() });
 
 /** Publication times shifted so the stream ends now (posts must not be from the future). */
 function shifted(posts: readonly Emitted[], endsAt: number): Emitted[] {
@@ -66,7 +78,8 @@ async function withPipeline<T>(
     context: Context;
     push: (posts: readonly Emitted[]) => Promise<void>;
     alerts: () => Promise<ListedAlert[]>;
-    alert: (id: string) => Promise<z.infer<typeof detailSchema>>;
+    /** The stored alert (the API does not show which post triggered it). */
+    alert: (id: string) => Promise<AlertDocument | undefined>;
     pending: () => Promise<number>;
   }) => Promise<T>,
   sources: readonly Source[],
@@ -92,6 +105,7 @@ async function withPipeline<T>(
     'analyst',
   );
   const headers = { authorization: `Bearer ${token}` };
+  const alerts = new AlertsRepository(context.es, context.config.indexPrefix);
   try {
     await registerSources(
       { sources: new SourcesRepository(context.es, context.config.indexPrefix) },
@@ -129,7 +143,7 @@ async function withPipeline<T>(
         return listedSchema.parse(await get('/alerts?limit=100')).items;
       },
       async alert(id) {
-        return detailSchema.parse(await get(`/alerts/${id}`));
+        return (await alerts.get(id))?.doc;
       },
       pending: () => pipeline.pending(),
     });
@@ -152,12 +166,12 @@ function percentile(values: readonly number[], p: number): number {
 async function latencyRun(
   seed: string,
   rate: number,
-): Promise<{ latencies: number[]; alerts: number; seconds: number }> {
+): Promise<{ latencies: number[]; alerts: number; seconds: number; drained: number }> {
   const { posts: raw, sources } = scenarioPosts({ scenario: 'demo', seed });
   const posts = shifted(raw, Date.now() - 60_000);
   return withPipeline(
     seed,
-    async ({ push, alerts, alert }) => {
+    async ({ push, alerts, alert, pending }) => {
       // Acceptance time of each publication time (several posts may share one).
       const acceptedAt = new Map<string, number>();
       const seen = new Map<string, number>();
@@ -178,18 +192,20 @@ async function latencyRun(
         await push(slice);
       }
       const seconds = (Date.now() - started) / 1000;
-      // Let the last batches through, then stop polling.
-      await sleep(15_000);
+      // Wait until the pipeline has drained (a backlog is part of the latency), then poll a little more.
+      while ((await pending()) > 0) await sleep(200);
+      const drained = (Date.now() - started) / 1000;
+      await sleep(3000);
       state.pushing = false;
       await poller;
       const latencies: number[] = [];
       for (const [id, visibleAt] of seen) {
         const detail = await alert(id);
-        if (detail.type === 'trend' || detail.triggerPostAt === undefined) continue;
+        if (detail === undefined || detail.type === 'trend' || detail.triggerPostAt === undefined) continue;
         const accepted = acceptedAt.get(new Date(detail.triggerPostAt).toISOString());
         if (accepted !== undefined) latencies.push(visibleAt - accepted);
       }
-      return { latencies, alerts: seen.size, seconds };
+      return { latencies, alerts: seen.size, seconds, drained };
     },
     sources,
   );
@@ -224,31 +240,86 @@ async function falseAlertRun(): Promise<{
   );
 }
 
+const latencyResultSchema = z.object({
+  latencies: z.array(z.number()),
+  alerts: z.number(),
+  seconds: z.number(),
+  drained: z.number(),
+});
+const quietResultSchema = z.object({
+  posts: z.number(),
+  byType: z.record(z.string(), z.number()),
+  titles: z.array(z.string()),
+  seconds: z.number(),
+});
+const RESULT = 'RESULT ';
+
+/**
+ * Runs one measurement in a process of its own and returns what it printed after `RESULT `: a second
+ * pipeline with its own encoder pool in one process ended in a segmentation fault of the ONNX runtime
+ * (exit 139) after the first run, and a fresh process also starts each run from the same cold state.
+ */
+function inChild<T>(args: readonly string[], schema: z.ZodType<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT));
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`bench run ${args.join(' ')} exited with ${code ?? 'a signal'}: ${out}`));
+        return;
+      }
+      resolve(schema.parse(JSON.parse(line.slice(RESULT.length))));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const seeds = arg('seeds', 3);
   const rate = arg('rate', 50);
+  const runIndex = process.argv.indexOf('--run');
+  if (runIndex >= 0) {
+    const [kind, seed] = (process.argv[runIndex + 1] ?? '').split(':');
+    const result =
+      kind === 'quiet' ? await falseAlertRun() : await latencyRun(seed ?? 'bench-alerts-1', rate);
+    log(`${RESULT}${JSON.stringify(result)}`);
+    return;
+  }
   log(
-    `Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+      `models ${loadConfig().models.enabled ? 'on' : 'off'}`,
   );
   const latencies: number[] = [];
   for (let s = 0; s < seeds; s++) {
-    const run = await latencyRun(`bench-alerts-${s + 1}`, rate);
+    const run = await inChild(
+      ['--run', `latency:bench-alerts-${s + 1}`, '--rate', String(rate)],
+      latencyResultSchema,
+    );
     latencies.push(...run.latencies);
     log(
-      `demo week #${s + 1}: pushed at ${rate} posts/s for ${run.seconds.toFixed(0)} s, ${run.alerts} alerts, ` +
+      `demo week #${s + 1}: pushed at ${rate} posts/s for ${run.seconds.toFixed(0)} s, drained after ` +
+        `${run.drained.toFixed(0)} s, ${run.alerts} alerts (load ${load()}), ` +
         `latencies ${run.latencies.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`,
     );
   }
   log(
-    `Latency from post accepted to alert visible through the API (fake + emergency, ${latencies.length} alerts): ` +
+    `Latency from post accepted to alert visible through the API at ${rate} posts/s (fake + emergency, ${latencies.length} alerts): ` +
       `p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s, ` +
-      `max ${(Math.max(...latencies) / 1000).toFixed(2)} s`,
+      `max ${(Math.max(...latencies) / 1000).toFixed(2)} s (load ${load()})`,
   );
-  const quiet = await falseAlertRun();
+  const quiet = await inChild(['--run', 'quiet'], quietResultSchema);
   log(
     `Quiet week (${quiet.posts} posts, no incident, ${quiet.seconds.toFixed(0)} s): false alerts — ` +
       `emergency ${quiet.byType['emergency'] ?? 0}, fake ${quiet.byType['fake'] ?? 0}, trend ${quiet.byType['trend'] ?? 0}` +
-      (quiet.titles.length > 0 ? ` (${quiet.titles.join('; ')})` : ''),
+      (quiet.titles.length > 0 ? ` (${quiet.titles.join('; ')})` : '') +
+      ` (load ${load()})`,
   );
 }
 
