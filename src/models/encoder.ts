@@ -21,7 +21,7 @@ export interface EncoderOptions {
   maxTokens?: number;
   /** Texts per forward pass (default 4; see DEFAULT_BATCH_SIZE). */
   batchSize?: number;
-  /** Worker threads (default 1: one session using every core beats two sessions fighting over two). */
+  /** Worker threads (default 2, see `defaultLayout` in encoder-pool.ts). */
   workers?: number;
   /** onnxruntime threads per worker (default: available cores / workers). */
   threadsPerWorker?: number;
