@@ -26,8 +26,13 @@ export async function recordDetection(
     const at = now().toISOString();
     const result = applyDetection(current?.doc, detection, at);
     if (result.change === 'unchanged') return result;
+    // A new alert is searchable before the batch moves on: the fake detector finds the open alert of a
+    // claim by search when the campaign's next wording arrives (often the very next batch), and without
+    // the wait it opened a second alert for one campaign. Creations are rare; updates do not wait.
     const written =
-      current === undefined ? await alerts.create(result.doc) : await alerts.replace(result.doc, current);
+      current === undefined
+        ? await alerts.create(result.doc, 'wait_for')
+        : await alerts.replace(result.doc, current);
     if (written === 'written') return result;
   }
   throw new Error(`alert ${id}: ${MAX_ATTEMPTS} conflicting writes in a row; the batch will be retried`);

@@ -60,6 +60,13 @@ describe('alerts against the real Elasticsearch', () => {
     expect(stored?.revision).toBe(results.filter((r) => r.change !== 'unchanged').length);
   });
 
+  it('a new alert is found by search as soon as it is recorded (the next batch looks for it there)', async () => {
+    await recordDetection(alerts, detection('s-searchable', 6), () => new Date());
+    // No refresh here: the fake detector lists open alerts by search, one batch later.
+    const listed = await alerts.list({ type: 'fake', status: ['new'], storyId: 's-searchable' });
+    expect(listed.items.map((a) => a.storyId)).toEqual(['s-searchable']);
+  });
+
   it('refuses a review step made on a stale version, and an illegal transition', async () => {
     const { doc } = await recordDetection(alerts, detection('s-review', 10), () => new Date());
     const first = await getAlert({ alerts }, doc.id);
