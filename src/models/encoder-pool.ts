@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Config } from '../config/config';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_TOKENS, type Encoder, type EncoderOptions } from './encoder';
 import type { WorkerRequest, WorkerResponse } from './encoder-worker';
-import { assertModelsReady, getModelEntry, type ModelEntry } from './model-registry';
+import { assertModelsReady, resolveModelEntry, type ModelEntry, type ModelLocation } from './model-registry';
 import type { EmbeddingKind } from './text-prep';
 import type { EmbedderSettings } from './transformers-embedder';
 
@@ -95,11 +94,8 @@ export class WorkerPoolEncoder implements Encoder {
   }
 
   /** Verifies the model files (clear error with path and fix), then starts and waits for the workers. */
-  static async start(
-    config: Pick<Config, 'modelDir'>,
-    options: EncoderOptions = {},
-  ): Promise<WorkerPoolEncoder> {
-    const entry = getModelEntry(options.model ?? 'multilingual-e5-small');
+  static async start(config: ModelLocation, options: EncoderOptions = {}): Promise<WorkerPoolEncoder> {
+    const entry = resolveModelEntry(config, options.model ?? 'multilingual-e5-small');
     await assertModelsReady(config, [entry.name]);
     const layout = defaultLayout();
     const workers = positive(options.workers ?? layout.workers, 'workers');
@@ -281,9 +277,6 @@ function positive(value: number, name: string): number {
 }
 
 /** Starts the local encoder (worker threads, offline); fails with the missing file and its fix. */
-export function createEncoder(
-  config: Pick<Config, 'modelDir'>,
-  options: EncoderOptions = {},
-): Promise<Encoder> {
+export function createEncoder(config: ModelLocation, options: EncoderOptions = {}): Promise<Encoder> {
   return WorkerPoolEncoder.start(config, options);
 }
