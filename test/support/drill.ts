@@ -179,6 +179,28 @@ export async function deadLetterCount(pipeline: Pipeline): Promise<number> {
   return (await listDeadLetters(pipeline.queues, 1000)).length;
 }
 
+/**
+ * What every fault drill proves once its run has settled: nothing waits in the ledger or the dead-letter
+ * queue, the index holds exactly the corpus's posts (each once), and each group of copies is one story.
+ */
+export async function expectEveryPostOnce(
+  context: TestContext,
+  pipeline: Pipeline,
+  corpus: DrillCorpus,
+): Promise<void> {
+  expect((await pipeline.ledger.counts()).queued).toBe(0);
+  expect(await deadLetterCount(pipeline)).toBe(0);
+  const found = await scrollPosts(context.es, `${context.config.indexPrefix}-posts`);
+  expect(found.size).toBe(corpus.posts.length);
+  expect(
+    idDiff(
+      corpus.posts.map((post) => post.id),
+      found,
+    ),
+  ).toEqual({ missing: [], unexpected: [] });
+  expect(storyProblems(corpus.groups, found)).toEqual({ split: [], merged: [] });
+}
+
 /** Feeds posts to a producer and flushes the last batch (back-pressure applies as in an import). */
 export async function produce(producer: BatchProducer, posts: readonly Post[]): Promise<void> {
   for (const post of posts) await producer.add({ kind: 'post', post });

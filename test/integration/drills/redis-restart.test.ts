@@ -1,18 +1,15 @@
 import { createPipeline, type Pipeline } from '../../../src/main/pipeline';
 import { createTestContext, type TestContext } from '../../support/context';
 import {
-  deadLetterCount,
   drillCorpus,
   drillEnv,
-  explainedBy,
   expectConnectionErrors,
-  idDiff,
+  expectEveryPostOnce,
+  explainedBy,
   killChild,
   produce,
-  scrollPosts,
   sleep,
   spawnWorker,
-  storyProblems,
   waitUntil,
   type WorkerProcess,
 } from '../../support/drill';
@@ -77,17 +74,6 @@ describe('drill: Redis restarts mid-import (AOF on)', () => {
 
     const run = await explainedBy(workers, () => waitForRunSettled(pipeline, producer.runId, total, 300_000));
     expect(run).toMatchObject({ accepted: total, indexed: total, duplicate: 0, rejected: 0, refused: 0 });
-    expect((await pipeline.ledger.counts()).queued).toBe(0);
-    expect(await deadLetterCount(pipeline)).toBe(0);
-
-    const found = await scrollPosts(context.es, `${context.config.indexPrefix}-posts`);
-    expect(found.size).toBe(total);
-    expect(
-      idDiff(
-        corpus.posts.map((post) => post.id),
-        found,
-      ),
-    ).toEqual({ missing: [], unexpected: [] });
-    expect(storyProblems(corpus.groups, found)).toEqual({ split: [], merged: [] });
+    await expectEveryPostOnce(context, pipeline, corpus);
   }, 300_000);
 });

@@ -3,17 +3,14 @@ import { createPipeline, type Pipeline } from '../../../src/main/pipeline';
 import { STAGES, type Stage } from '../../../src/pipeline/jobs';
 import { createTestContext, type TestContext } from '../../support/context';
 import {
-  deadLetterCount,
   drillCorpus,
   drillEnv,
+  expectEveryPostOnce,
   explainedBy,
-  idDiff,
   killChild,
   produce,
-  scrollPosts,
   sleep,
   spawnWorker,
-  storyProblems,
   type WorkerProcess,
 } from '../../support/drill';
 import { waitForRunSettled } from '../../support/pipeline';
@@ -99,17 +96,6 @@ describe('drill: workers killed with SIGKILL at random moments in every stage', 
       waitForRunSettled(pipeline, producer.runId, total, 300_000),
     );
     expect(run).toMatchObject({ accepted: total, indexed: total, duplicate: 0, rejected: 0, refused: 0 });
-    expect((await pipeline.ledger.counts()).queued).toBe(0);
-    expect(await deadLetterCount(pipeline)).toBe(0);
-
-    const found = await scrollPosts(context.es, `${context.config.indexPrefix}-posts`);
-    expect(found.size).toBe(total);
-    expect(
-      idDiff(
-        corpus.posts.map((post) => post.id),
-        found,
-      ),
-    ).toEqual({ missing: [], unexpected: [] });
-    expect(storyProblems(corpus.groups, found)).toEqual({ split: [], merged: [] });
+    await expectEveryPostOnce(context, pipeline, corpus);
   }, 600_000);
 });
