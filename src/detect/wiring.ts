@@ -23,7 +23,10 @@ import { DEFAULT_ROUTING_TABLE, routingTableSchema, type RoutingTable } from './
 /** The detect stage and its webhook delivery, built on a process's clients. */
 export interface DetectWiring {
   stage: StageHandler;
-  /** Starts the webhook worker (when URLs are configured); run it where the detect stage runs. */
+  /**
+   * Starts the webhook worker (when URLs are configured); run it where the detect stage runs. The
+   * caller owns it and closes it with its other workers.
+   */
   startWebhooks(): Worker | undefined;
   close(): Promise<void>;
 }
@@ -66,7 +69,6 @@ export function createDetect(context: {
     });
   }
   const loaded = heads;
-  const workers: Worker[] = [];
   const stage = detectStage({
     alerts: new AlertsRepository(es, config.indexPrefix),
     stories: new StoriesRepository(es, config.indexPrefix),
@@ -94,12 +96,9 @@ export function createDetect(context: {
     stage,
     startWebhooks() {
       if (settings.urls.length === 0) return undefined;
-      const worker = startWebhookWorker({ connection: redis, prefix, settings, logger });
-      workers.push(worker);
-      return worker;
+      return startWebhookWorker({ connection: redis, prefix, settings, logger });
     },
     async close() {
-      await Promise.all(workers.splice(0).map((w) => w.close()));
       await notifier.close();
     },
   };
