@@ -3,17 +3,18 @@
  * synthetic corpus (scenario `bench`) through the real cluster stage against the real Redis and
  * Elasticsearch, semantic level off.
  *
- * - Fill: posts are clustered in batches by `--workers` concurrent stage loops (each with its own Redis
- *   connection, like separate worker processes); the throughput is posts per second of stage time.
+ * - Fill: posts are clustered in batches by `--workers` concurrent stage loops spread over `--processes`
+ *   stage instances (each with its own Redis connection and caches, like separate worker processes whose
+ *   concurrent jobs share one handler); the throughput is posts per second of stage time.
  * - Probe: when `N` posts are clustered (each of `--sizes`), the next `--probe` posts are measured twice:
  *   candidate lookup + assignment alone (sketch, the LSH lookup in Redis, verification and decision; read
  *   only), then the full stage on the same posts (which also claims, merges and writes story records).
  *   The cost per post must stay nearly flat as the state grows: the ratio largest/smallest is printed.
  *
  * Options (or env): `--sizes 10000,100000,1000000` (STORIES_BENCH_SIZES), `--probe 2000`
- * (STORIES_BENCH_PROBE), `--batch 250`, `--workers 4` (two `dozor worker` processes at the default
- * `WORKER_CONCURRENCY` of 2 keep four cluster jobs in flight; while one waits on Redis or Elasticsearch
- * another computes). Uses its own prefix and deletes it afterwards.
+ * (STORIES_BENCH_PROBE), `--batch 250`, `--workers 4 --processes 2` (two `dozor worker` processes at the
+ * default `WORKER_CONCURRENCY` of 2 keep four cluster jobs in flight; while one waits on Redis or
+ * Elasticsearch another computes). Uses its own prefix and deletes it afterwards.
  * The 1M point takes tens of minutes on 2 cores (generation and analysis of the posts included).
  */
 import os from 'node:os';
@@ -49,6 +50,7 @@ const sizes = option('sizes', 'STORIES_BENCH_SIZES', '10000,100000,1000000')
 const probe = Number(option('probe', 'STORIES_BENCH_PROBE', '2000'));
 const batchSize = Number(option('batch', 'STORIES_BENCH_BATCH', '250'));
 const workers = Number(option('workers', 'STORIES_BENCH_WORKERS', '4'));
+const processes = Number(option('processes', 'STORIES_BENCH_PROCESSES', '2'));
 
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
 /** Figures on a shared machine mean little without the load they were taken under. */
@@ -67,8 +69,8 @@ interface Point {
 }
 
 async function main(): Promise<void> {
-  if (sizes.length === 0 || !(probe > 0) || !(batchSize > 0) || !(workers > 0))
-    throw new Error('bad options: --sizes a,b,c --probe N --batch N --workers N');
+  if (sizes.length === 0 || !(probe > 0) || !(batchSize > 0) || !(workers > 0) || !(processes > 0))
+    throw new Error('bad options: --sizes a,b,c --probe N --batch N --workers N --processes N');
   const prefix = `bench-stories-${Date.now().toString(36)}`;
   const context = await createContext({
     env: { ...process.env, DOZOR_INDEX_PREFIX: prefix, DOZOR_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
     exemplarCap: LIMITS.exemplarsPerStory,
     maxCandidates: LIMITS.maxCandidates,
   };
-  const connections = Array.from({ length: workers }, (_, i) =>
+  const connections = Array.from({ length: Math.min(processes, workers) }, (_, i) =>
     createRedis(context.connections.redisUrl, `bench-stories-${i}`),
   );
   const stages = connections.map((redis) =>
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     `Machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   log(
-    `Sizes ${sizes.join(', ')}; probe ${probe} posts; batches of ${batchSize}; ${workers} concurrent stage loop(s); corpus ${total} posts over ${days} days`,
+    `Sizes ${sizes.join(', ')}; probe ${probe} posts; batches of ${batchSize}; ${workers} concurrent stage loop(s) in ${stages.length} process(es); corpus ${total} posts over ${days} days`,
   );
   let clustered = 0;
   let fillPosts = 0;
@@ -150,7 +152,9 @@ async function main(): Promise<void> {
         const posts = chunk.reduce((n, b) => n + b.posts.length, 0);
         const started = process.hrtime.bigint();
         await Promise.all(
-          stages.map(async (stage) => {
+          Array.from({ length: workers }, async (_, loop) => {
+            const stage = stages[loop % stages.length];
+            if (!stage) throw new Error('no stage');
             for (let job = chunk.shift(); job; job = chunk.shift()) record(await stage(job));
           }),
         );
@@ -235,7 +239,7 @@ async function main(): Promise<void> {
       `Quality over all ${items.length} originals, reposts and edits: pairwise precision ${pw.precision.toFixed(3)}, recall ${pw.recall.toFixed(3)}, F1 ${pw.f1.toFixed(3)}; purity ${b3.purity.toFixed(3)}, completeness ${b3.completeness.toFixed(3)}`,
     );
     log(
-      `Cluster stage throughput (semantic level off, ${workers} concurrent loop(s)): ${Math.round(fillPosts / fillSeconds)} posts/s over ${fillPosts} posts (target ≥ 2000), ${load()}`,
+      `Cluster stage throughput (semantic level off, ${workers} concurrent loop(s) in ${stages.length} process(es)): ${Math.round(fillPosts / fillSeconds)} posts/s over ${fillPosts} posts (target ≥ 2000), ${load()}`,
     );
   } finally {
     for (const redis of connections) await closeRedis(redis);

@@ -114,12 +114,17 @@ describe('story record ops', () => {
       },
       writeGuarded: (writes) => {
         const conflicts: string[] = [];
+        const versions = new Map<string, { seqNo: number; primaryTerm: number }>();
         for (const w of writes) {
           const known = docs.get(w.doc.id);
           if (known?.seqNo !== w.version?.seqNo) conflicts.push(w.doc.id);
-          else docs.set(w.doc.id, { doc: w.doc, seqNo: (known?.seqNo ?? 0) + 1 });
+          else {
+            const seqNo = (known?.seqNo ?? 0) + 1;
+            docs.set(w.doc.id, { doc: w.doc, seqNo });
+            versions.set(w.doc.id, { seqNo, primaryTerm: 1 });
+          }
         }
-        return Promise.resolve({ conflicts });
+        return Promise.resolve({ conflicts, versions });
       },
     };
     const members = (postId: string) =>

@@ -6,7 +6,7 @@ import {
   type MemberEvent,
   type StoryDocument,
 } from './story';
-import type { GuardedWrite, VersionedStory } from '../store/stories.repository';
+import type { GuardedWrite, GuardedWriteResult, VersionedStory } from '../store/stories.repository';
 
 /** A change to one story record. Ops are re-applied from scratch when a guarded write loses a race. */
 export type StoryOp =
@@ -147,7 +147,7 @@ function mergedStub(id: string, into: string, at: string): StoryDocument {
 /** What {@link writeStoryOps} needs from the stories repository. */
 export interface StoryStore {
   getVersioned(ids: readonly string[]): Promise<Map<string, VersionedStory>>;
-  writeGuarded(writes: readonly GuardedWrite[]): Promise<{ conflicts: string[] }>;
+  writeGuarded(writes: readonly GuardedWrite[]): Promise<GuardedWriteResult>;
 }
 
 /**

@@ -75,7 +75,9 @@ const posts: IndexDefinition = {
 
 const stories: IndexDefinition = {
   name: 'stories',
-  version: 1,
+  // v2: members and sources stored, not indexed (no query reads them; indexing them as nested
+  // documents was a third of Elasticsearch's work per story write).
+  version: 2,
   mappings: {
     dynamic: false,
     properties: {
@@ -89,11 +91,8 @@ const stories: IndexDefinition = {
       size: integer,
       status: keyword,
       mergedInto: keyword,
-      members: {
-        type: 'nested',
-        properties: { postId: keyword, level: keyword, score: float, state: keyword, joinedAt: date },
-      },
-      sources: { type: 'nested', properties: { platform: keyword, channel: keyword, count: integer } },
+      members: disabled,
+      sources: disabled,
       timeline: disabled,
       history: disabled,
     },

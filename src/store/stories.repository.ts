@@ -16,6 +16,12 @@ export interface GuardedWrite {
   version?: { seqNo: number; primaryTerm: number };
 }
 
+/** Ids that lost a race, and the version Elasticsearch gave each record written. */
+export interface GuardedWriteResult {
+  conflicts: string[];
+  versions: Map<string, { seqNo: number; primaryTerm: number }>;
+}
+
 export interface StoryListQuery {
   status?: 'active' | 'merged';
   /** Full-text over title and representative text. */
@@ -70,10 +76,12 @@ export class StoriesRepository {
 
   /**
    * Writes records in one `_bulk`, each guarded by its version. Returns the ids that lost a race (409) —
-   * the caller re-reads and re-applies them; throws on any other failure so the batch is retried.
+   * the caller re-reads and re-applies them — and the new version of each record written; throws on any
+   * other failure so the batch is retried.
    */
-  async writeGuarded(writes: readonly GuardedWrite[], refresh = false): Promise<{ conflicts: string[] }> {
-    if (writes.length === 0) return { conflicts: [] };
+  async writeGuarded(writes: readonly GuardedWrite[], refresh = false): Promise<GuardedWriteResult> {
+    const versions = new Map<string, { seqNo: number; primaryTerm: number }>();
+    if (writes.length === 0) return { conflicts: [], versions };
     const operations: object[] = [];
     for (const write of writes) {
       const action = write.version
@@ -92,6 +100,8 @@ export class StoriesRepository {
     const conflicts: string[] = [];
     for (const item of response.items) {
       const op = item.index ?? item.create;
+      if (op && !op.error && op._seq_no !== undefined && op._primary_term !== undefined)
+        versions.set(op._id ?? '', { seqNo: op._seq_no, primaryTerm: op._primary_term });
       if (!op?.error) continue;
       if (op.status === 409) conflicts.push(op._id ?? '');
       else {
@@ -101,7 +111,7 @@ export class StoriesRepository {
         );
       }
     }
-    return { conflicts };
+    return { conflicts, versions };
   }
 
   /** Stories for the list view, newest activity first by default. */

@@ -17,6 +17,7 @@ import { sketchText, type TextSketch } from '../../cluster/similarity';
 import { LIMITS, SEMANTIC } from '../../cluster/thresholds';
 import type { LshEntry, LshRepository, LookupResult, PendingMerge } from '../../store/lsh.repository';
 import type { StoriesRepository } from '../../store/stories.repository';
+import { StoryRecordCache } from '../../store/story-record-cache';
 import type { PostInFlight } from '../jobs';
 import type { StageHandler } from './stage';
 
@@ -107,6 +108,7 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
   const now = deps.now ?? (() => new Date());
   const useSemantic = deps.semantic ?? true;
   const cache = new ExemplarCache();
+  const records = new StoryRecordCache(deps.stories);
   return async (batch) => {
     const at = now().toISOString();
     const withDoc = batch.posts.filter(
@@ -251,7 +253,7 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
 
     // Stories this batch created have no record yet: not read before their first write.
     const created = new Set(work.filter((w) => w.creates).map((w) => w.storyId));
-    await writeStoryOps(deps.stories, ops, () => now().toISOString(), { absent: created });
+    await writeStoryOps(records, ops, () => now().toISOString(), { absent: created });
     await deps.lsh.settle(losers, assignments);
     return { next: batch, poison: [] };
   };

@@ -4,7 +4,7 @@ import { LIMITS } from '../../../src/cluster/thresholds';
 import type { BatchPayload } from '../../../src/pipeline/jobs';
 import { clusterStage } from '../../../src/pipeline/stages/cluster.stage';
 import type { StageHandler } from '../../../src/pipeline/stages/stage';
-import { LshRepository } from '../../../src/store/lsh.repository';
+import { LshRepository, type LshLimits } from '../../../src/store/lsh.repository';
 import { StoriesRepository } from '../../../src/store/stories.repository';
 import { analyzePost } from '../../../src/text';
 import type { Redis } from 'ioredis';
@@ -47,12 +47,13 @@ export function batchOf(docs: readonly PostDocument[], key = 'b'): BatchPayload 
   };
 }
 
-export function lshRepository(redis: Redis, prefix: string): LshRepository {
+export function lshRepository(redis: Redis, prefix: string, limits: Partial<LshLimits> = {}): LshRepository {
   return new LshRepository(redis, prefix, {
     ttlSeconds: 3600,
     bucketCap: LIMITS.bucketCap,
     exemplarCap: LIMITS.exemplarsPerStory,
     maxCandidates: LIMITS.maxCandidates,
+    ...limits,
   });
 }
 

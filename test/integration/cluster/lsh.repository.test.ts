@@ -69,6 +69,43 @@ describe('LSH repository against the real Redis', () => {
     expect(candidates[0]?.exemplars).toEqual([{ postId: 'q3', text: 'text of q3', facts: ['12', 'q3'] }]);
   });
 
+  it('lookup follows merge pointers: a merged story is proposed once, as its survivor, with all exemplars', async () => {
+    // Two candidates wanted: the ranking's first three ids are one story, so the walk needs three rounds.
+    const lsh = lshRepository(context.redis, context.config.queuePrefix, { maxCandidates: 2 });
+    const at = new Date().toISOString();
+    await lsh.create([
+      {
+        storyId: 'm-a',
+        entry: { ...entry('m1', 'ma', ['8.a']), publishedAt: '2024-01-01T00:00:00.000Z' },
+        bandCounts: [0],
+      },
+      {
+        storyId: 'm-b',
+        entry: { ...entry('m2', 'mb', ['8.b']), publishedAt: '2024-01-02T00:00:00.000Z' },
+        bandCounts: [0],
+      },
+      {
+        storyId: 'm-c',
+        entry: { ...entry('m3', 'mc', ['8.c']), publishedAt: '2024-01-03T00:00:00.000Z' },
+        bandCounts: [0],
+      },
+      {
+        storyId: 'm-d',
+        entry: { ...entry('m4', 'md', ['8.d']), publishedAt: '2024-01-04T00:00:00.000Z' },
+        bandCounts: [0],
+      },
+    ]);
+    // A chain of two merges: m-c into m-b into m-a.
+    await lsh.merge([{ a: 'm-b', b: 'm-c', by: 'cluster', at }]);
+    await lsh.merge([{ a: 'm-a', b: 'm-b', by: 'cluster', at }]);
+    const [found] = await lsh.lookup([{ fingerprint: 'new-m', bands: ['8.a', '8.b', '8.c', '8.d'] }]);
+    const candidates = found?.kind === 'candidates' ? found.candidates : [];
+    expect(candidates.map((c) => c.storyId)).toEqual(['m-a', 'm-d']);
+    expect(candidates[0]?.exemplars.map((e) => e.postId).sort()).toEqual(['m1', 'm2', 'm3']);
+    // The fingerprint of a loser leads to the survivor too.
+    expect(await lsh.lookup([{ fingerprint: 'mc', bands: [] }])).toEqual([{ kind: 'exact', storyId: 'm-a' }]);
+  });
+
   it('a fingerprint claimed meanwhile turns a creation into an exact join', async () => {
     const lsh = lshRepository(context.redis, context.config.queuePrefix);
     await lsh.create([{ storyId: 's-c', entry: entry('p3', 'fc', []), bandCounts: [] }]);
