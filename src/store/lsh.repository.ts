@@ -42,13 +42,11 @@ end
 -- last hours, which is where a copy's original is, instead of freezing on the first ones ever seen.
 -- Returns 1 when the story is new in the bucket.
 local function bucket(k, sid, ms, cap, ttl)
-  local new = redis.call('ZADD', k, 'NX', ms, sid)
-  if new == 1 then
-    redis.call('ZINCRBY', k, -1, '#')
-    local n = redis.call('ZCARD', k)
-    if n > cap + 1 then redis.call('ZREMRANGEBYRANK', k, 1, n - cap - 1) end
-  else
-    redis.call('ZADD', k, 'GT', ms, sid)
+  -- GT still adds a new member; it only keeps an existing one from moving back in time.
+  local new = redis.call('ZADD', k, 'GT', ms, sid)
+  -- Past the cap all but the cap latest stories leave: a negative rank spares a ZCARD.
+  if new == 1 and -tonumber(redis.call('ZINCRBY', k, -1, '#')) > cap then
+    redis.call('ZREMRANGEBYRANK', k, 1, -cap - 1)
   end
   redis.call('EXPIRE', k, ttl)
   return new
@@ -131,7 +129,7 @@ for _ = 1, n do
   local existing = redis.call('GET', fpKey)
   if existing then
     out[#out + 1] = { 'exact', root(existing) }
-  elseif redis.call('EXISTS', P .. 'pz:' .. sid) == 1 or redis.call('EXISTS', P .. 'into:' .. sid) == 1 then
+  elseif redis.call('EXISTS', P .. 'pz:' .. sid, P .. 'into:' .. sid) > 0 then
     out[#out + 1] = { 'exact', root(sid) }
   else
     local grown = false
