@@ -4,6 +4,7 @@
  * Needs the services (`npm run dozor -- services up`). Uses its own index/queue prefix and deletes it.
  */
 import { readdirSync } from 'node:fs';
+import type { Client } from '@elastic/elasticsearch';
 import type { Worker } from 'bullmq';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { bulkUpsert } from '../src/store/bulk';
 import { deleteKeysWithPrefix } from '../src/store/redis';
 import { deleteIndices } from '../src/store/index-manager';
 import { INDEX_DEFINITIONS, aliasName } from '../src/store/indices';
+import { cpuBetween, cpuPerItem, serviceCpu } from './service-cpu';
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -48,8 +50,8 @@ async function main(): Promise<void> {
     const workers = await pipeline.startWorkers();
     const timings = new StageTimings();
     timings.watch(workers.workers);
+    const cpuBefore = await serviceCpu(context.es, context.redis);
     const started = process.hrtime.bigint();
-    const cpuBefore = process.cpuUsage();
     const producer = await pipeline.producer('bench:pipeline');
     for (const file of files)
       for await (const record of parseSource('tg-dump', file, {})) await producer.add(record);
@@ -66,16 +68,16 @@ async function main(): Promise<void> {
     }
     await context.posts.refresh();
     const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpuAfter = await serviceCpu(context.es, context.redis);
     await workers.close();
     const indexed = await context.posts.count();
     const endToEndRate = indexed / endToEndSeconds;
     log(
       `End to end: ${indexed} posts indexed in ${endToEndSeconds.toFixed(2)} s = ${Math.round(endToEndRate)} posts/s`,
     );
-    log(
-      `Pipeline process CPU (parse, queue, every stage): ${((cpu.user + cpu.system) / 1000 / indexed).toFixed(2)} ms per post`,
-    );
+    // On 2 cores these three share one budget: their sum per post bounds the rate.
+    log(`${cpuPerItem(cpuBetween(cpuBefore, cpuAfter), indexed)} (this process: parse, queue, every stage)`);
+    log(await indexingTimes(context.es, prefix));
     log('Stages (wait = queued → picked up, work = picked up → done, busy = work summed over jobs):');
     for (const line of timings.lines()) log(line);
 
@@ -108,6 +110,20 @@ async function main(): Promise<void> {
     await deleteKeysWithPrefix(context.redis, prefix);
     await context.close();
   }
+}
+
+/** Writes and Elasticsearch's indexing time per index: the story records cost about what the posts do. */
+async function indexingTimes(es: Client, prefix: string): Promise<string> {
+  const stats = await es.indices.stats({ index: `${prefix}-*`, metric: 'indexing' });
+  const parts = (['posts', 'stories'] as const).map((name) => {
+    const entry = Object.entries(stats.indices ?? {}).find(([index]) =>
+      index.startsWith(`${aliasName(prefix, name)}-v`),
+    )?.[1];
+    const writes = entry?.primaries?.indexing?.index_total ?? 0;
+    const ms = entry?.primaries?.indexing?.index_time_in_millis ?? 0;
+    return `${name} ${writes} writes, ${(ms / 1000).toFixed(1)} s`;
+  });
+  return `Elasticsearch indexing time: ${parts.join('; ')}`;
 }
 
 /** 1, 5 and 15 minute load averages: figures taken on a shared machine mean little without them. */

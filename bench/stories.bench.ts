@@ -31,6 +31,7 @@ import { closeRedis, createRedis } from '../src/store/redis';
 import { StoriesRepository } from '../src/store/stories.repository';
 import { bcubed, pairwise } from '../src/cluster/eval/metrics';
 import { syntheticPosts } from '../scripts/eval/stories-corpus';
+import { NO_CPU, cpuBetween, cpuPerItem, cpuSum, serviceCpu } from './service-cpu';
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
   let clustered = 0;
   let fillPosts = 0;
   let fillSeconds = 0;
+  let fillCpu = NO_CPU;
   const points: Point[] = [];
   try {
     for (const size of sizes) {
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
         const chunk = nextBatches(Math.min(size - clustered, batchSize * workers * 8));
         if (chunk.length === 0) break;
         const posts = chunk.reduce((n, b) => n + b.posts.length, 0);
+        const cpuBefore = await serviceCpu(context.es, context.redis);
         const started = process.hrtime.bigint();
         await Promise.all(
           Array.from({ length: workers }, async (_, loop) => {
@@ -159,6 +162,7 @@ async function main(): Promise<void> {
           }),
         );
         fillSeconds += seconds(started);
+        fillCpu = cpuSum(fillCpu, cpuBetween(cpuBefore, await serviceCpu(context.es, context.redis)));
         fillPosts += posts;
         const before = Math.floor(clustered / 50_000);
         clustered += posts;
@@ -241,6 +245,7 @@ async function main(): Promise<void> {
     log(
       `Cluster stage throughput (semantic level off, ${workers} concurrent loop(s) in ${stages.length} process(es)): ${Math.round(fillPosts / fillSeconds)} posts/s over ${fillPosts} posts (target ≥ 2000), ${load()}`,
     );
+    log(`Over the fill, ${cpuPerItem(fillCpu, fillPosts)} (this process: every stage loop)`);
   } finally {
     for (const redis of connections) await closeRedis(redis);
     await deleteIndices(context.es, prefix);

@@ -75,8 +75,8 @@ const posts: IndexDefinition = {
 
 const stories: IndexDefinition = {
   name: 'stories',
-  // v2: members and sources stored, not indexed (no query reads them; indexing them as nested
-  // documents was a third of Elasticsearch's work per story write).
+  // v2: members and sources stored, not indexed (no query reads them, and as nested fields every
+  // member was one more Lucene document per story write).
   version: 2,
   mappings: {
     dynamic: false,
