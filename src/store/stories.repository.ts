@@ -61,6 +61,15 @@ export class StoriesRepository {
     return response.found ? response._source : undefined;
   }
 
+  /**
+   * The concrete indices behind the alias: versions are only comparable within one index, and
+   * `dozor migrate` moves the alias to a new one.
+   */
+  async liveIndices(): Promise<string> {
+    const targets = await this.client.indices.getAlias({ name: this.index }, { ignore: [404] });
+    return Object.keys(targets).sort().join(',');
+  }
+
   /** Reads records with their versions; absent ids are missing from the map. */
   async getVersioned(ids: readonly string[]): Promise<Map<string, VersionedStory>> {
     const out = new Map<string, VersionedStory>();

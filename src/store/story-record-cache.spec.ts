@@ -4,12 +4,21 @@ import type { GuardedWrite, VersionedStory } from './stories.repository';
 import { StoryRecordCache } from './story-record-cache';
 
 /** An in-memory stories index with versions, counting reads. */
-function versionedStore(): StoryStore & { reads: string[]; docs: Map<string, VersionedStory> } {
+function versionedStore(): StoryStore & {
+  reads: string[];
+  docs: Map<string, VersionedStory>;
+  live: string;
+  liveIndices(): Promise<string>;
+} {
   const docs = new Map<string, VersionedStory>();
   const reads: string[] = [];
   return {
     docs,
     reads,
+    live: 'dozor-stories-v2',
+    liveIndices() {
+      return Promise.resolve(this.live);
+    },
     getVersioned: (ids) => {
       reads.push(...ids);
       const found = new Map<string, VersionedStory>();
@@ -43,15 +52,17 @@ describe('story record cache', () => {
   it('a record this process wrote is read back from the cache, with the version it was given', async () => {
     const store = versionedStore();
     const cache = new StoryRecordCache(store);
+    await cache.getVersioned(['unknown']);
     await cache.writeGuarded([{ doc: story('s1', 'first') }]);
     const read = await cache.getVersioned(['s1']);
     expect(read.get('s1')).toMatchObject({ doc: { title: 'first' }, seqNo: 0 });
-    expect(store.reads).toEqual([]);
+    expect(store.reads).toEqual(['unknown']);
   });
 
   it('a record another process changed loses the race once, is dropped, and is then read from the store', async () => {
     const store = versionedStore();
     const cache = new StoryRecordCache(store);
+    await cache.getVersioned(['unknown']);
     await cache.writeGuarded([{ doc: story('s1', 'mine') }]);
     // Another worker writes the record: the cached version is now stale.
     store.docs.set('s1', { doc: story('s1', 'theirs'), seqNo: 1, primaryTerm: 1 });
@@ -63,16 +74,28 @@ describe('story record cache', () => {
     expect(lost.conflicts).toEqual(['s1']);
     const fresh = (await cache.getVersioned(['s1'])).get('s1');
     expect(fresh).toMatchObject({ doc: { title: 'theirs' }, seqNo: 1 });
-    expect(store.reads).toEqual(['s1']);
+    expect(store.reads).toEqual(['unknown', 's1']);
+  });
+
+  it('forgets every record when the alias moves to another index (versions do not carry over)', async () => {
+    const store = versionedStore();
+    const cache = new StoryRecordCache(store);
+    await cache.getVersioned(['unknown']);
+    await cache.writeGuarded([{ doc: story('s1', 'in v2') }]);
+    await cache.getVersioned(['s1']);
+    store.live = 'dozor-stories-v3';
+    await cache.getVersioned(['s1']);
+    expect(store.reads).toEqual(['unknown', 's1']);
   });
 
   it('keeps at most its capacity, dropping the least recently used record', async () => {
     const store = versionedStore();
     const cache = new StoryRecordCache(store, 2);
+    await cache.getVersioned(['unknown']);
     await cache.writeGuarded([{ doc: story('a', 'a') }, { doc: story('b', 'b') }]);
     await cache.getVersioned(['a']);
     await cache.writeGuarded([{ doc: story('c', 'c') }]);
     await cache.getVersioned(['a', 'b', 'c']);
-    expect(store.reads).toEqual(['b']);
+    expect(store.reads).toEqual(['unknown', 'b']);
   });
 });
