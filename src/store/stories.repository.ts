@@ -62,12 +62,18 @@ export class StoriesRepository {
   }
 
   /**
-   * The concrete indices behind the alias: versions are only comparable within one index, and
-   * `dozor migrate` moves the alias to a new one.
+   * The concrete indices behind the alias, joined ('' when it is missing): versions only compare within
+   * one index, and `dozor migrate` moves the alias to a new one.
    */
-  async liveIndices(): Promise<string> {
-    const targets = await this.client.indices.getAlias({ name: this.index }, { ignore: [404] });
-    return Object.keys(targets).sort().join(',');
+  async aliasTargets(): Promise<string> {
+    try {
+      return Object.keys(await this.client.indices.getAlias({ name: this.index }))
+        .sort()
+        .join(',');
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 404) return '';
+      throw error;
+    }
   }
 
   /** Reads records with their versions; absent ids are missing from the map. */

@@ -8,7 +8,7 @@ function versionedStore(): StoryStore & {
   reads: string[];
   docs: Map<string, VersionedStory>;
   live: string;
-  liveIndices(): Promise<string>;
+  aliasTargets(): Promise<string>;
 } {
   const docs = new Map<string, VersionedStory>();
   const reads: string[] = [];
@@ -16,7 +16,7 @@ function versionedStore(): StoryStore & {
     docs,
     reads,
     live: 'dozor-stories-v2',
-    liveIndices() {
+    aliasTargets() {
       return Promise.resolve(this.live);
     },
     getVersioned: (ids) => {
@@ -46,7 +46,14 @@ function versionedStore(): StoryStore & {
   };
 }
 
-const story = (id: string, title: string): StoryDocument => ({ id, title }) as unknown as StoryDocument;
+const story = (id: string, title: string, members = 0): StoryDocument =>
+  ({
+    id,
+    title,
+    members: Array.from({ length: members }, (_, i) => ({ postId: `${id}-${i}` })),
+    sources: [],
+    history: [],
+  }) as unknown as StoryDocument;
 
 describe('story record cache', () => {
   it('a record this process wrote is read back from the cache, with the version it was given', async () => {
@@ -88,7 +95,34 @@ describe('story record cache', () => {
     expect(store.reads).toEqual(['unknown', 's1']);
   });
 
-  it('keeps at most its capacity, dropping the least recently used record', async () => {
+  it('a failed write empties the cache: the outcome of every write in it is unknown', async () => {
+    const store = versionedStore();
+    let fail = false;
+    const flaky = {
+      ...store,
+      writeGuarded: (writes: readonly GuardedWrite[]) =>
+        fail ? Promise.reject(new Error('429 index frozen')) : store.writeGuarded(writes),
+    };
+    const cache = new StoryRecordCache(flaky);
+    await cache.getVersioned(['unknown']);
+    await cache.writeGuarded([{ doc: story('s1', 'one') }]);
+    fail = true;
+    await expect(cache.writeGuarded([{ doc: story('s2', 'two') }])).rejects.toThrow('429');
+    await cache.getVersioned(['s1']);
+    expect(store.reads).toEqual(['unknown', 's1']);
+  });
+
+  it('a big story weighs its members: it pushes out smaller records to stay within the budget', async () => {
+    const store = versionedStore();
+    const cache = new StoryRecordCache(store, 10);
+    await cache.getVersioned(['unknown']);
+    await cache.writeGuarded([{ doc: story('a', 'a') }, { doc: story('b', 'b') }]);
+    await cache.writeGuarded([{ doc: story('big', 'big', 8) }]);
+    await cache.getVersioned(['a', 'b', 'big']);
+    expect(store.reads).toEqual(['unknown', 'a']);
+  });
+
+  it('keeps at most its budget, dropping the least recently used record', async () => {
     const store = versionedStore();
     const cache = new StoryRecordCache(store, 2);
     await cache.getVersioned(['unknown']);

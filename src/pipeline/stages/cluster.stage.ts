@@ -12,7 +12,7 @@ import {
 import { extractFacts, factView } from '../../cluster/facts';
 import { comparisonText } from '../../cluster/minhash';
 import { earlier, type MemberEvent } from '../../cluster/story';
-import { writeStoryOps, type StoryOp } from '../../cluster/story-ops';
+import { writeStoryOps, type StoryOp, type StoryStore } from '../../cluster/story-ops';
 import { sketchText, type TextSketch } from '../../cluster/similarity';
 import { LIMITS, SEMANTIC } from '../../cluster/thresholds';
 import type { LshEntry, LshRepository, LookupResult, PendingMerge } from '../../store/lsh.repository';
@@ -23,7 +23,7 @@ import type { StageHandler } from './stage';
 
 export interface ClusterStageDeps {
   lsh: LshRepository;
-  stories: Pick<StoriesRepository, 'getVersioned' | 'writeGuarded' | 'nearestStories' | 'liveIndices'>;
+  stories: Pick<StoriesRepository, 'getVersioned' | 'writeGuarded' | 'nearestStories' | 'aliasTargets'>;
   /** Use the semantic level (ES kNN on post vectors) for posts that carry a `vector`. Default true. */
   semantic?: boolean;
   now?: () => Date;
@@ -115,7 +115,7 @@ export function clusterStage(deps: ClusterStageDeps): StageHandler {
       (item): item is PostInFlight & { doc: PostDocument } => item.doc !== undefined,
     );
     const start = await deps.lsh.batchStart(withDoc.map((item) => item.post.id));
-    await repairMerges(deps, start.pendingMerges, at);
+    await repairMerges(deps, records, start.pendingMerges, at);
     // Retries reuse what an earlier attempt stored, so a post never moves between stories on retry.
     const previous = start.assignments;
     const fresh: (PostInFlight & { doc: PostDocument })[] = [];
@@ -378,6 +378,7 @@ async function semanticHits(
 /** Finishes story-record merges a crashed worker left half-written (usually there are none). */
 async function repairMerges(
   deps: ClusterStageDeps,
+  records: StoryStore,
   pending: readonly PendingMerge[],
   at: string,
 ): Promise<void> {
@@ -389,6 +390,6 @@ async function repairMerges(
       { kind: 'merge-into', into: m.survivor, at: m.at, by: m.by, ...(m.postId ? { postId: m.postId } : {}) },
     ]);
   }
-  await writeStoryOps(deps.stories, ops);
+  await writeStoryOps(records, ops);
   await deps.lsh.mergeWritten(stale.map((m) => m.loser));
 }

@@ -106,6 +106,34 @@ describe('LSH repository against the real Redis', () => {
     expect(await lsh.lookup([{ fingerprint: 'mc', bands: [] }])).toEqual([{ kind: 'exact', storyId: 'm-a' }]);
   });
 
+  it('a bucket keeps the stories last active in its band up to the cap, and counts every story ever added', async () => {
+    const lsh = lshRepository(context.redis, context.config.queuePrefix, { bucketCap: 2 });
+    const at = (day: number) => `2024-01-0${day}T00:00:00.000Z`;
+    for (const [i, day] of [1, 2, 3, 4].entries()) {
+      const [created] = await lsh.create([
+        {
+          storyId: `t-${i}`,
+          entry: { ...entry(`t${i}`, `ft${i}`, ['9.t']), publishedAt: at(day) },
+          bandCounts: [i],
+        },
+      ]);
+      expect(created).toEqual({ kind: 'created', storyId: `t-${i}` });
+    }
+    const inBucket = async (): Promise<{ count: number | undefined; ids: string[] }> => {
+      const [found] = await lsh.lookup([{ fingerprint: 'new-t', bands: ['9.t'] }]);
+      return found?.kind === 'candidates'
+        ? { count: found.bandCounts[0], ids: found.candidates.map((c) => c.storyId).sort() }
+        : { count: undefined, ids: [] };
+    };
+    expect(await inBucket()).toEqual({ count: 4, ids: ['t-2', 't-3'] });
+    // A late copy of t-3 (older post) does not move it back in time, nor count as a new story.
+    await lsh.join([{ storyId: 't-3', entry: { ...entry('t8', 'ft8', ['9.t']), publishedAt: at(1) } }]);
+    expect(await inBucket()).toEqual({ count: 4, ids: ['t-2', 't-3'] });
+    // The evicted t-0, active again, re-enters and pushes out the story least recently active.
+    await lsh.join([{ storyId: 't-0', entry: { ...entry('t9', 'ft9', ['9.t']), publishedAt: at(5) } }]);
+    expect(await inBucket()).toEqual({ count: 5, ids: ['t-0', 't-3'] });
+  });
+
   it('a fingerprint claimed meanwhile turns a creation into an exact join', async () => {
     const lsh = lshRepository(context.redis, context.config.queuePrefix);
     await lsh.create([{ storyId: 's-c', entry: entry('p3', 'fc', []), bandCounts: [] }]);
