@@ -38,29 +38,24 @@ async function elasticsearchCpuMs(es: Client): Promise<number | undefined> {
   }
 }
 
-/** CPU spent between two readings. */
-export function cpuBetween(before: ServiceCpu, after: ServiceCpu): ServiceCpu {
-  return {
-    elasticsearchMs:
-      before.elasticsearchMs === undefined || after.elasticsearchMs === undefined
-        ? undefined
-        : after.elasticsearchMs - before.elasticsearchMs,
-    redisMs: after.redisMs - before.redisMs,
-    processMs: after.processMs - before.processMs,
-  };
-}
-
-/** Two spans of CPU added up (a benchmark timing several phases). */
-export function cpuSum(a: ServiceCpu, b: ServiceCpu): ServiceCpu {
+/** Elasticsearch's figure is unknown when either side is. */
+function combine(a: ServiceCpu, b: ServiceCpu, op: (x: number, y: number) => number): ServiceCpu {
   return {
     elasticsearchMs:
       a.elasticsearchMs === undefined || b.elasticsearchMs === undefined
         ? undefined
-        : a.elasticsearchMs + b.elasticsearchMs,
-    redisMs: a.redisMs + b.redisMs,
-    processMs: a.processMs + b.processMs,
+        : op(a.elasticsearchMs, b.elasticsearchMs),
+    redisMs: op(a.redisMs, b.redisMs),
+    processMs: op(a.processMs, b.processMs),
   };
 }
+
+/** CPU spent between two readings. */
+export const cpuBetween = (before: ServiceCpu, after: ServiceCpu): ServiceCpu =>
+  combine(after, before, (x, y) => x - y);
+
+/** Two spans of CPU added up (a benchmark timing several phases). */
+export const cpuSum = (a: ServiceCpu, b: ServiceCpu): ServiceCpu => combine(a, b, (x, y) => x + y);
 
 export const NO_CPU: ServiceCpu = { elasticsearchMs: 0, redisMs: 0, processMs: 0 };
 

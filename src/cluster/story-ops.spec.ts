@@ -1,5 +1,6 @@
 import { applyOps, writeStoryOps, type StoryStore } from './story-ops';
 import type { MemberEvent, StoryDocument } from './story';
+import type { StoryVersion } from '../store/stories.repository';
 
 const event = (postId: string, publishedAt: string, channel = '@c'): MemberEvent => ({
   postId,
@@ -114,7 +115,7 @@ describe('story record ops', () => {
       },
       writeGuarded: (writes) => {
         const conflicts: string[] = [];
-        const versions = new Map<string, { seqNo: number; primaryTerm: number }>();
+        const versions = new Map<string, StoryVersion>();
         for (const w of writes) {
           const known = docs.get(w.doc.id);
           if (known?.seqNo !== w.version?.seqNo) conflicts.push(w.doc.id);

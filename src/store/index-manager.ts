@@ -75,8 +75,12 @@ export async function missingIndices(client: Client, prefix: string): Promise<In
 
 /** The concrete indices an alias points at (empty when the alias does not exist). */
 export async function aliasTargets(client: Client, alias: string): Promise<string[]> {
-  if (!(await client.indices.existsAlias({ name: alias }))) return [];
-  return Object.keys(await client.indices.getAlias({ name: alias }));
+  try {
+    return Object.keys(await client.indices.getAlias({ name: alias }));
+  } catch (error) {
+    if (error instanceof errors.ResponseError && error.statusCode === 404) return [];
+    throw error;
+  }
 }
 
 /** A logical index whose live version differs from the one the code defines. */

@@ -1,25 +1,30 @@
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
 import type { StoryDocument } from '../cluster/story';
 import { describeEsError, isRetryableStatus } from './elasticsearch';
+import { aliasTargets } from './index-manager';
 import { aliasName } from './indices';
 
-/** A story record with the version Elasticsearch gave it, for optimistic concurrency. */
-export interface VersionedStory {
-  doc: StoryDocument;
+/** The version Elasticsearch gave a record, for optimistic concurrency. */
+export interface StoryVersion {
   seqNo: number;
   primaryTerm: number;
+}
+
+/** A story record with its version. */
+export interface VersionedStory extends StoryVersion {
+  doc: StoryDocument;
 }
 
 /** A write guarded by the version read (or "must not exist yet" when `version` is absent). */
 export interface GuardedWrite {
   doc: StoryDocument;
-  version?: { seqNo: number; primaryTerm: number };
+  version?: StoryVersion;
 }
 
 /** Ids that lost a race, and the version Elasticsearch gave each record written. */
 export interface GuardedWriteResult {
   conflicts: string[];
-  versions: Map<string, { seqNo: number; primaryTerm: number }>;
+  versions: Map<string, StoryVersion>;
 }
 
 export interface StoryListQuery {
@@ -62,18 +67,11 @@ export class StoriesRepository {
   }
 
   /**
-   * The concrete indices behind the alias, joined ('' when it is missing): versions only compare within
-   * one index, and `dozor migrate` moves the alias to a new one.
+   * The concrete indices behind the alias, as one key ('' when it is missing): versions only compare
+   * within one index, and `dozor migrate` moves the alias to a new one.
    */
-  async aliasTargets(): Promise<string> {
-    try {
-      return Object.keys(await this.client.indices.getAlias({ name: this.index }))
-        .sort()
-        .join(',');
-    } catch (error) {
-      if (error instanceof errors.ResponseError && error.statusCode === 404) return '';
-      throw error;
-    }
+  async aliasTargetKey(): Promise<string> {
+    return (await aliasTargets(this.client, this.index)).sort().join(',');
   }
 
   /** Reads records with their versions; absent ids are missing from the map. */
@@ -95,7 +93,7 @@ export class StoriesRepository {
    * other failure so the batch is retried.
    */
   async writeGuarded(writes: readonly GuardedWrite[], refresh = false): Promise<GuardedWriteResult> {
-    const versions = new Map<string, { seqNo: number; primaryTerm: number }>();
+    const versions = new Map<string, StoryVersion>();
     if (writes.length === 0) return { conflicts: [], versions };
     const operations: object[] = [];
     for (const write of writes) {

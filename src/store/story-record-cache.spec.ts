@@ -1,6 +1,6 @@
 import type { StoryStore } from '../cluster/story-ops';
 import type { StoryDocument } from '../cluster/story';
-import type { GuardedWrite, VersionedStory } from './stories.repository';
+import type { GuardedWrite, StoryVersion, VersionedStory } from './stories.repository';
 import { StoryRecordCache } from './story-record-cache';
 
 /** An in-memory stories index with versions, counting reads. */
@@ -8,7 +8,7 @@ function versionedStore(): StoryStore & {
   reads: string[];
   docs: Map<string, VersionedStory>;
   live: string;
-  aliasTargets(): Promise<string>;
+  aliasTargetKey(): Promise<string>;
 } {
   const docs = new Map<string, VersionedStory>();
   const reads: string[] = [];
@@ -16,7 +16,7 @@ function versionedStore(): StoryStore & {
     docs,
     reads,
     live: 'dozor-stories-v2',
-    aliasTargets() {
+    aliasTargetKey() {
       return Promise.resolve(this.live);
     },
     getVersioned: (ids) => {
@@ -30,7 +30,7 @@ function versionedStore(): StoryStore & {
     },
     writeGuarded: (writes: readonly GuardedWrite[]) => {
       const conflicts: string[] = [];
-      const versions = new Map<string, { seqNo: number; primaryTerm: number }>();
+      const versions = new Map<string, StoryVersion>();
       for (const w of writes) {
         const known = docs.get(w.doc.id);
         if (known?.seqNo !== w.version?.seqNo) {

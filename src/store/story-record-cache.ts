@@ -25,7 +25,7 @@ export class StoryRecordCache implements StoryStore {
   private cachedFrom = '';
 
   constructor(
-    private readonly store: StoryStore & { aliasTargets(): Promise<string> },
+    private readonly store: StoryStore & { aliasTargetKey(): Promise<string> },
     /**
      * Budget in list entries (members, sources, history; about 200 bytes each) so that a few huge
      * stories cannot hold much memory; the least recently used records leave first.
@@ -34,7 +34,7 @@ export class StoryRecordCache implements StoryStore {
   ) {}
 
   async getVersioned(ids: readonly string[]): Promise<Map<string, VersionedStory>> {
-    const live = await this.store.aliasTargets();
+    const live = await this.store.aliasTargetKey();
     if (live !== this.cachedFrom) {
       this.clear();
       this.cachedFrom = live;

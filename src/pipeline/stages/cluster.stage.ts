@@ -23,7 +23,7 @@ import type { StageHandler } from './stage';
 
 export interface ClusterStageDeps {
   lsh: LshRepository;
-  stories: Pick<StoriesRepository, 'getVersioned' | 'writeGuarded' | 'nearestStories' | 'aliasTargets'>;
+  stories: Pick<StoriesRepository, 'getVersioned' | 'writeGuarded' | 'nearestStories' | 'aliasTargetKey'>;
   /** Use the semantic level (ES kNN on post vectors) for posts that carry a `vector`. Default true. */
   semantic?: boolean;
   now?: () => Date;

@@ -73,28 +73,13 @@ describe('LSH repository against the real Redis', () => {
     // Two candidates wanted: the ranking's first three ids are one story, so the walk needs three rounds.
     const lsh = lshRepository(context.redis, context.config.queuePrefix, { maxCandidates: 2 });
     const at = new Date().toISOString();
-    await lsh.create([
-      {
-        storyId: 'm-a',
-        entry: { ...entry('m1', 'ma', ['8.a']), publishedAt: '2024-01-01T00:00:00.000Z' },
+    await lsh.create(
+      ['a', 'b', 'c', 'd'].map((x, i) => ({
+        storyId: `m-${x}`,
+        entry: { ...entry(`m${i + 1}`, `m${x}`, [`8.${x}`]), publishedAt: `2024-01-0${i + 1}T00:00:00.000Z` },
         bandCounts: [0],
-      },
-      {
-        storyId: 'm-b',
-        entry: { ...entry('m2', 'mb', ['8.b']), publishedAt: '2024-01-02T00:00:00.000Z' },
-        bandCounts: [0],
-      },
-      {
-        storyId: 'm-c',
-        entry: { ...entry('m3', 'mc', ['8.c']), publishedAt: '2024-01-03T00:00:00.000Z' },
-        bandCounts: [0],
-      },
-      {
-        storyId: 'm-d',
-        entry: { ...entry('m4', 'md', ['8.d']), publishedAt: '2024-01-04T00:00:00.000Z' },
-        bandCounts: [0],
-      },
-    ]);
+      })),
+    );
     // A chain of two merges: m-c into m-b into m-a.
     await lsh.merge([{ a: 'm-b', b: 'm-c', by: 'cluster', at }]);
     await lsh.merge([{ a: 'm-a', b: 'm-b', by: 'cluster', at }]);
