@@ -28,7 +28,7 @@ module.exports = {
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e.ts'],
       transform,
-      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalSetup: '<rootDir>/test/global-setup.ts',
     },
   ],
   testTimeout: 120000,

@@ -24,6 +24,11 @@ import { DEFAULT_ROUTING_TABLE, routingTableSchema, type RoutingTable } from './
 export interface DetectWiring {
   stage: StageHandler;
   /**
+   * Loads the fake and routing heads now (with models on), so a process that runs the detect stage fails
+   * at start on a missing or mismatched head; processes that only read queues never load them.
+   */
+  loadHeads(): void;
+  /**
    * Starts the webhook worker (when URLs are configured); run it where the detect stage runs. The
    * caller owns it and closes it with its other workers.
    */
@@ -42,8 +47,9 @@ export function loadRoutingTable(file: string | undefined): RoutingTable {
 }
 
 /**
- * Builds the detect stage with every repository it needs. The fake and routing heads are loaded when
- * models are on (they read the vectors the enrich stage stored, so no encoder is loaded here).
+ * Builds the detect stage with every repository it needs. With models on it uses the fake and routing
+ * heads (on the vectors the enrich stage stored, so no encoder is loaded here), loaded on first use or by
+ * `loadHeads`.
  */
 export function createDetect(context: {
   config: Readonly<Config>;
@@ -61,14 +67,14 @@ export function createDetect(context: {
   };
   const notifier = new WebhookNotifier(redis, prefix, settings);
   let heads: Classifier | undefined;
-  if (config.models.enabled) {
+  const loadHeads = (): Classifier => {
     const entry = getModelEntry('multilingual-e5-small');
-    heads = Classifier.load({
+    heads ??= Classifier.load({
       encoder: { model: entry.name, version: entry.version, dim: entry.dim },
       tasks: ['fake', 'route'],
     });
-  }
-  const loaded = heads;
+    return heads;
+  };
   const stage = detectStage({
     alerts: new AlertsRepository(es, config.indexPrefix),
     stories: new StoriesRepository(es, config.indexPrefix),
@@ -79,9 +85,9 @@ export function createDetect(context: {
     trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
     appeals: new AppealsRepository(es, config.indexPrefix),
     notifier,
-    ...(loaded === undefined
-      ? {}
-      : { heads: { classify: (task, vectors) => loaded.classify(task, vectors) } }),
+    ...(config.models.enabled
+      ? { heads: { classify: (task, vectors) => loadHeads().classify(task, vectors) } }
+      : {}),
     routingTable: loadRoutingTable(config.alerts.routingTableFile),
     responseDeadlineMs: config.alerts.responseDeadlineMs,
     onOutcome: (outcome) => {
@@ -94,6 +100,9 @@ export function createDetect(context: {
   });
   return {
     stage,
+    loadHeads() {
+      if (config.models.enabled) loadHeads();
+    },
     startWebhooks() {
       if (settings.urls.length === 0) return undefined;
       return startWebhookWorker({ connection: redis, prefix, settings, logger });

@@ -83,8 +83,10 @@ export function createPipeline(context: Context): Pipeline {
         ...stages,
         enrich: enrich ? await loadEnrichStage(context, encoders) : passThrough,
       };
+      const detectsHere = (only ?? STAGES).includes('detect');
+      if (detectsHere) detect.loadHeads();
       // Webhooks of new and escalated alerts are delivered where the detect stage runs.
-      const webhooks = (only ?? STAGES).includes('detect') ? detect.startWebhooks() : undefined;
+      const webhooks = detectsHere ? detect.startWebhooks() : undefined;
       const workers = startWorkers({
         connection: redis,
         prefix,

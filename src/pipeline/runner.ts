@@ -1,9 +1,18 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { STAGES, batchJobId, fromJobData, nextStage, toJobData, type BatchJobData, type Stage } from './jobs';
+import {
+  STAGES,
+  batchJobId,
+  fromJobData,
+  nextStage,
+  toJobData,
+  type BatchJobData,
+  type BatchPayload,
+  type Stage,
+} from './jobs';
 import { backoffDelay, type StageQueues } from './queues';
-import type { StageHandler } from './stages/stage';
+import type { StageHandler, StageOutcome } from './stages/stage';
 
 export interface RunnerOptions {
   connection: Redis;
@@ -34,12 +43,40 @@ interface JobResult {
   posts: number;
   rejects: number;
   poison: number;
+  /** Set when the batch failed and went back to its stage as two halves instead. */
+  split?: number;
+}
+
+/**
+ * What a bug throws on the content of one post (an outage throws something else): a batch hitting one
+ * cannot succeed on retry, so it is split at once and the post is isolated in a few rounds.
+ */
+const BUG_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+/**
+ * Whether a failed batch job should be split in two rather than retried whole: at once for a bug, and on
+ * its last attempt for anything else, so a batch never parks in the dead-letter queue with its mates.
+ */
+export function shouldSplit(posts: number, error: unknown, attemptsMade: number, attempts: number): boolean {
+  if (posts < 2) return false;
+  return attemptsMade + 1 >= attempts || BUG_ERRORS.some((type) => error instanceof type);
+}
+
+/** The two halves of a batch, with keys derived from its own; rejects travel with the first. */
+export function splitBatch(batch: BatchPayload): [BatchPayload, BatchPayload] {
+  const middle = Math.ceil(batch.posts.length / 2);
+  return [
+    { ...batch, batchKey: `${batch.batchKey}.0`, posts: batch.posts.slice(0, middle) },
+    { ...batch, batchKey: `${batch.batchKey}.1`, posts: batch.posts.slice(middle), rejects: [] },
+  ];
 }
 
 /**
  * Starts one BullMQ worker per stage. The runner, not the stages, decides what happens next: it enqueues
  * the outcome for the next stage with a deterministic job id (so a retry after a crash cannot duplicate
  * it), and splits posts that failed alone into single-post jobs so one poison post never blocks a batch.
+ * A stage that throws for the whole batch (cluster, detect and index work on batches) has the batch split
+ * in halves (see `shouldSplit`) until the post that makes it throw is alone in its job.
  */
 export function startWorkers(options: RunnerOptions): PipelineWorkers {
   const workers = (options.stages ?? STAGES).map((stage) => {
@@ -80,7 +117,20 @@ export function startWorkers(options: RunnerOptions): PipelineWorkers {
 
 async function processJob(stage: Stage, job: Job<BatchJobData>, options: RunnerOptions): Promise<JobResult> {
   const batch = fromJobData(job.data);
-  const outcome = await options.handlers[stage](batch);
+  let outcome: StageOutcome;
+  try {
+    outcome = await options.handlers[stage](batch);
+  } catch (error) {
+    if (!shouldSplit(batch.posts.length, error, job.attemptsMade, job.opts.attempts ?? 1)) throw error;
+    options.logger.warn(
+      { queue: stage, jobId: job.id, posts: batch.posts.length, attempt: job.attemptsMade + 1, err: error },
+      'batch failed; split in two so a post that fails alone cannot hold back the others',
+    );
+    for (const half of splitBatch(batch)) {
+      await options.queues[stage].add(stage, toJobData(half), { jobId: batchJobId(stage, half.batchKey) });
+    }
+    return { posts: 0, rejects: 0, poison: 0, split: 2 };
+  }
   const [firstPoison] = outcome.poison;
   if (firstPoison && batch.posts.length === 1) {
     // Alone in its job: let BullMQ retry it and finally park it in the failed set (the dead-letter queue).

@@ -1,11 +1,7 @@
-import type { Server } from 'node:http';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { ROLES, type Role } from '../../../src/auth/roles';
-import { startApi } from '../../../src/main/api';
-import { createPipeline, type Pipeline } from '../../../src/main/pipeline';
-import { KeysRepository } from '../../../src/store/keys.repository';
-import { createTestContext, type TestContext } from '../../support/context';
+import { startApiHarness, type ApiHarness } from '../../support/api-harness';
 import { alertDoc, postDoc, seedAlert, seedStory } from './seed';
 
 interface Operation {
@@ -21,25 +17,11 @@ const HOUR = 3_600_000;
 const at = (hoursAgo: number): string => new Date(Date.now() - hoursAgo * HOUR).toISOString();
 
 describe('API /api/v1 against real Redis and Elasticsearch', () => {
-  let context: TestContext;
-  let pipeline: Pipeline;
-  let server: Server;
-  let base: string;
-  const keys = {} as Record<Role, string>;
+  let api: ApiHarness;
   let doc: OpenApi;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   const validators = new Map<string, ValidateFunction>();
-
-  const call = (method: string, path: string, role: Role | undefined, body?: unknown) =>
-    fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...(role === undefined ? {} : { authorization: `Bearer ${keys[role]}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
 
   /** Validates a real response body against the schema the OpenAPI document gives for it. */
   function expectDocumented(template: string, method: string, status: number, body: unknown): void {
@@ -92,13 +74,8 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
   );
 
   beforeAll(async () => {
-    context = await createTestContext('api', { CORS_ORIGINS: 'https://cur.example' });
-    pipeline = createPipeline(context);
-    server = await startApi(context, pipeline, 0);
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const repo = new KeysRepository(context.redis, context.config.queuePrefix);
-    for (const role of ROLES) keys[role] = (await repo.create(`test ${role}`, role)).token;
+    api = await startApiHarness('api', { CORS_ORIGINS: 'https://cur.example' });
+    const { context } = api;
     await context.posts.bulkUpsert(
       [...copies, suggestion, xss].map((post) => ({ ...post, storyId: story, topics: ['ЖКХ'] })),
       true,
@@ -106,12 +83,10 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
     await seedStory(context, story, copies, [suggestion]);
     await seedAlert(context, fake);
     await seedAlert(context, emergency);
-    doc = (await (await call('GET', '/api/v1/openapi.json', 'analyst')).json()) as OpenApi;
+    doc = (await (await api.call('GET', '/openapi.json', 'analyst')).json()) as OpenApi;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await pipeline.close();
-    await context.cleanup();
+    await api.close();
   });
 
   it('documents every route with the roles it allows, and every route refuses a missing or wrong-role key', async () => {
@@ -121,13 +96,13 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
     expect(operations.length).toBeGreaterThan(35);
     for (const { path, method, roles } of operations) {
       expect(roles.length).toBeGreaterThan(0);
-      const url = `/api/v1${path.replace(/\{\w+\}/g, 'x1')}`;
+      const url = path.replace(/\{\w+\}/g, 'x1');
       const body = method === 'get' || method === 'delete' ? undefined : {};
-      const anonymous = await call(method.toUpperCase(), url, undefined, body);
+      const anonymous = await api.call(method.toUpperCase(), url, undefined, body);
       expect([`${method} ${path}`, anonymous.status]).toEqual([`${method} ${path}`, 401]);
       const wrong = ROLES.find((role) => !roles.includes(role));
       if (wrong === undefined) continue;
-      const refused = await call(method.toUpperCase(), url, wrong, body);
+      const refused = await api.call(method.toUpperCase(), url, wrong, body);
       expect([`${method} ${path} as ${wrong}`, refused.status]).toEqual([
         `${method} ${path} as ${wrong}`,
         403,
@@ -161,18 +136,18 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
       ['/audit', '/audit', 'admin'],
     ];
     for (const [template, url, role] of reads) {
-      const response = await call('GET', `/api/v1${url}`, role);
+      const response = await api.call('GET', url, role);
       expect([url, response.status]).toEqual([url, 200]);
       expectDocumented(template, 'get', 200, await response.json());
     }
-    const invalid = await call('GET', '/api/v1/posts?limit=1000', 'analyst');
+    const invalid = await api.call('GET', '/posts?limit=1000', 'analyst');
     expect(invalid.status).toBe(400);
     expectDocumented('/posts', 'get', 400, await invalid.json());
   });
 
   it('finds posts by any case form of a word, with filters, and pages them with a cursor', async () => {
     const page = async (query: string) =>
-      (await (await call('GET', `/api/v1/posts?${query}`, 'analyst')).json()) as {
+      (await (await api.call('GET', `/posts?${query}`, 'analyst')).json()) as {
         items: { id: string; text: string }[];
         nextCursor: string | null;
         total: number;
@@ -190,12 +165,12 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
       cursor = result.nextCursor;
     }
     expect(seen).toEqual([...copies, suggestion, xss].map((p) => p.id));
-    const foreign = await call('GET', `/api/v1/posts?sort=newest&cursor=${'x'.repeat(10)}`, 'analyst');
+    const foreign = await api.call('GET', `/posts?sort=newest&cursor=${'x'.repeat(10)}`, 'analyst');
     expect(foreign.status).toBe(400);
   });
 
   it('shows a story with patient zero and timeline, and an analyst confirms a suggested member', async () => {
-    const detail = (await (await call('GET', `/api/v1/stories/${story}`, 'duty_officer')).json()) as {
+    const detail = (await (await api.call('GET', `/stories/${story}`, 'duty_officer')).json()) as {
       patientZero: { postId: string };
       suggested: { postId: string }[];
       timeline: { per1h: { count: number }[] };
@@ -203,14 +178,9 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
     expect(detail.patientZero.postId).toBe(copies[0]?.id);
     expect(detail.suggested.map((m) => m.postId)).toEqual([suggestion.id]);
     expect(detail.timeline.per1h.reduce((sum, b) => sum + b.count, 0)).toBe(3);
-    const confirm = await call(
-      'POST',
-      `/api/v1/stories/${story}/members/${suggestion.id}/confirm`,
-      'analyst',
-      {
-        note: 'та же история',
-      },
-    );
+    const confirm = await api.call('POST', `/stories/${story}/members/${suggestion.id}/confirm`, 'analyst', {
+      note: 'та же история',
+    });
     expect(confirm.status).toBe(200);
     const after = (await confirm.json()) as {
       suggested: unknown[];
@@ -223,40 +193,40 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
 
   it('reviews an alert through its lifecycle with optimistic concurrency, and audits every change', async () => {
     const read = async () =>
-      (await (await call('GET', `/api/v1/alerts/${fake.id}`, 'analyst')).json()) as {
+      (await (await api.call('GET', `/alerts/${fake.id}`, 'analyst')).json()) as {
         version: string;
         status: string;
       };
     const first = await read();
-    const review = await call('POST', `/api/v1/alerts/${fake.id}/status`, 'analyst', {
+    const review = await api.call('POST', `/alerts/${fake.id}/status`, 'analyst', {
       to: 'in_review',
       version: first.version,
     });
     expect(review.status).toBe(200);
-    const stale = await call('POST', `/api/v1/alerts/${fake.id}/status`, 'analyst', {
+    const stale = await api.call('POST', `/alerts/${fake.id}/status`, 'analyst', {
       to: 'confirmed',
       version: first.version,
     });
     expect(stale.status).toBe(409);
     expectDocumented('/alerts/{id}/status', 'post', 409, await stale.json());
-    const skip = await call('POST', `/api/v1/alerts/${emergency.id}/status`, 'duty_officer', {
+    const skip = await api.call('POST', `/alerts/${emergency.id}/status`, 'duty_officer', {
       to: 'resolved',
     });
     expect(skip.status).toBe(422);
-    const notTheirs = await call('POST', `/api/v1/alerts/${fake.id}/status`, 'duty_officer', {
+    const notTheirs = await api.call('POST', `/alerts/${fake.id}/status`, 'duty_officer', {
       to: 'dismissed',
     });
     expect(notTheirs.status).toBe(403);
-    const confirmed = await call('POST', `/api/v1/alerts/${fake.id}/status`, 'analyst', {
+    const confirmed = await api.call('POST', `/alerts/${fake.id}/status`, 'analyst', {
       to: 'confirmed',
       version: (await read()).version,
       note: 'опровержение водоканала',
     });
     expect(confirmed.status).toBe(200);
     expectDocumented('/alerts/{id}/status', 'post', 200, await confirmed.json());
-    const comment = await call('POST', `/api/v1/alerts/${fake.id}/comments`, 'analyst', { text: 'закрыто' });
+    const comment = await api.call('POST', `/alerts/${fake.id}/comments`, 'analyst', { text: 'закрыто' });
     expect(comment.status).toBe(201);
-    const trail = (await (await call('GET', `/api/v1/alerts/${fake.id}/audit`, 'leadership')).json()) as {
+    const trail = (await (await api.call('GET', `/alerts/${fake.id}/audit`, 'leadership')).json()) as {
       items: { action: string; to?: string; note?: string }[];
     };
     expect(trail.items.map((e) => [e.action, e.to])).toEqual(
@@ -266,7 +236,7 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
         ['commented', expect.any(String)],
       ]),
     );
-    const log = (await (await call('GET', '/api/v1/audit?limit=100', 'admin')).json()) as {
+    const log = (await (await api.call('GET', '/audit?limit=100', 'admin')).json()) as {
       items: { action: string; status: number; role: string }[];
     };
     const actions = log.items.map((e) => `${e.role} ${e.action} ${e.status}`);
@@ -282,23 +252,23 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
   });
 
   it('serves the emergency board and the briefing in every format', async () => {
-    const board = (await (await call('GET', '/api/v1/emergencies', 'duty_officer')).json()) as {
+    const board = (await (await api.call('GET', '/emergencies', 'duty_officer')).json()) as {
       alerts: { id: string }[];
       places: { place: string; series: { count: number }[] }[];
     };
     expect(board.alerts.map((a) => a.id)).toEqual([emergency.id]);
     expect(board.places[0]?.place).toBe('Камешковский район');
     expect(board.places[0]?.series.reduce((sum, b) => sum + b.count, 0)).toBe(1);
-    const json = (await (await call('GET', '/api/v1/digests?period=week', 'leadership')).json()) as {
+    const json = (await (await api.call('GET', '/digests?period=week', 'leadership')).json()) as {
       volume: { total: number };
     };
     expect(json.volume.total).toBe(4);
-    const md = await call('GET', '/api/v1/digests?period=week&format=md', 'leadership');
+    const md = await api.call('GET', '/digests?period=week&format=md', 'leadership');
     expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
     expect(await md.text()).toMatch(/^# Недельная сводка/);
-    const html = await (await call('GET', '/api/v1/digests?period=week&format=html', 'leadership')).text();
+    const html = await (await api.call('GET', '/digests?period=week&format=html', 'leadership')).text();
     expect(html).not.toMatch(/<script/i);
-    const pdf = await call('GET', '/api/v1/digests?period=day&format=pdf', 'leadership');
+    const pdf = await api.call('GET', '/digests?period=day&format=pdf', 'leadership');
     expect(pdf.status).toBe(200);
     expect(
       Buffer.from(await pdf.arrayBuffer())
@@ -309,7 +279,7 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
 
   it('answers CORS preflights for allowed origins only, and sends a strict CSP with the dashboard', async () => {
     const preflight = (origin: string) =>
-      fetch(`${base}/api/v1/alerts`, {
+      fetch(`${api.origin}/api/v1/alerts`, {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -321,7 +291,7 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
       'https://cur.example',
     );
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-    const page = await fetch(`${base}/`);
+    const page = await fetch(`${api.origin}/`);
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
@@ -330,26 +300,17 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
 
 describe('rate limit per key', () => {
   it('answers 429 in the common error shape once a key exceeds its budget, while other keys go on', async () => {
-    const context = await createTestContext('api-rl', { API_RATE_LIMIT: '3' });
-    const pipeline = createPipeline(context);
-    const server = await startApi(context, pipeline, 0);
+    const limited = await startApiHarness('api-rl', { API_RATE_LIMIT: '3' });
     try {
-      const address = server.address();
-      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;
-      const repo = new KeysRepository(context.redis, context.config.queuePrefix);
-      const busy = (await repo.create('busy', 'analyst')).token;
-      const calm = (await repo.create('calm', 'analyst')).token;
-      const me = (key: string) => fetch(`${base}/me`, { headers: { authorization: `Bearer ${key}` } });
+      const me = (role: Role) => limited.call('GET', '/me', role);
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await me(busy)).status);
+      for (let i = 0; i < 4; i++) statuses.push((await me('analyst')).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const limited = await me(busy);
-      expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
-      expect((await me(calm)).status).toBe(200);
+      const refused = await me('analyst');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+      expect((await me('duty_officer')).status).toBe(200);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await pipeline.close();
-      await context.cleanup();
+      await limited.close();
     }
   });
 });

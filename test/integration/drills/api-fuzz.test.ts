@@ -7,7 +7,7 @@ import { loadConfig } from '../../../src/config/config';
 import { buildPaths, ensurePythonEnv } from '../../../src/models/build/build-models';
 import { AppealsRepository } from '../../../src/store/appeals.repository';
 import { alertDoc, postDoc, seedAlert, seedStory } from '../api/seed';
-import { startApiHarness, type ApiHarness } from './api-harness';
+import { startApiHarness, type ApiHarness } from '../../support/api-harness';
 
 /**
  * Drill 6 (issue 8): schemathesis fuzzes every operation of the served OpenAPI document on loopback, each

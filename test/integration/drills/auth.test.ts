@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../../src/auth/roles';
 import { AuditRepository } from '../../../src/store/audit.repository';
 import { KeysRepository } from '../../../src/store/keys.repository';
 import { CLI, runCli } from '../../support/cli';
-import { startApiHarness, type ApiHarness } from './api-harness';
+import { startApiHarness, type ApiHarness } from '../../support/api-harness';
 
 /**
  * Drill 7 (issue 8): keys and roles. A revoked key is refused on its very next request by every API

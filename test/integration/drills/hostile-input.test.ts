@@ -9,7 +9,7 @@ import { analyzeQuery } from '../../../src/text';
 import { runCli } from '../../support/cli';
 import { waitForRunSettled } from '../../support/pipeline';
 import { postDoc } from '../api/seed';
-import { startApiHarness, type ApiHarness } from './api-harness';
+import { startApiHarness, type ApiHarness } from '../../support/api-harness';
 
 /**
  * Drill 5 (issue 8): hostile input against the real API and the real import CLI. Every answer must be a

@@ -1,16 +1,21 @@
 import { createPipeline, type Pipeline } from '../../../src/main/pipeline';
 import { STAGES, type Stage } from '../../../src/pipeline/jobs';
-import type { DeadLetter } from '../../../src/pipeline/queues';
+import { listDeadLetters, retryDeadLetters, type DeadLetter } from '../../../src/pipeline/queues';
 import { startWorkers, type PipelineWorkers } from '../../../src/pipeline/runner';
+import { clusterStage } from '../../../src/pipeline/stages/cluster.stage';
 import { normalizeStage } from '../../../src/pipeline/stages/normalize.stage';
 import type { StageHandler } from '../../../src/pipeline/stages/stage';
+import { LIMITS } from '../../../src/cluster/thresholds';
 import { BoilerplateRepository } from '../../../src/store/boilerplate.repository';
+import { LshRepository } from '../../../src/store/lsh.repository';
+import { StoriesRepository } from '../../../src/store/stories.repository';
 import { runCli } from '../../support/cli';
 import { createTestContext, type TestContext } from '../../support/context';
 import {
   deadLetterCount,
   drillCorpus,
   drillEnv,
+  expectEveryPostOnce,
   killChild,
   produce,
   scrollPosts,
@@ -178,5 +183,97 @@ describe('drill: poison posts go to the dead-letter queue and come back after a 
     const found = await scrollPosts(context.es, `${context.config.indexPrefix}-posts`);
     expect(found.size).toBe(first.posts.length + later.posts.length);
     for (const id of poisonIds) expect(found.get(id)).toEqual(expect.any(String)); // clustered, then indexed
+  });
+});
+
+/**
+ * The cluster stage works on whole batches: a bug it hits on one post's content throws for the batch. The
+ * runner splits such a batch in halves until the post is alone in its job; that job alone is retried and
+ * parked, and every other post of the batch is clustered and indexed without waiting for it.
+ */
+describe('drill: a post that crashes a batch stage is split out of its batch', () => {
+  let context: TestContext;
+  let pipeline: Pipeline;
+  const settings = { BATCH_SIZE: '50', JOB_ATTEMPTS: String(ATTEMPTS), JOB_BACKOFF_MS: '1500' };
+  let others: PipelineWorkers | undefined;
+  let cluster: PipelineWorkers | undefined;
+
+  beforeAll(async () => {
+    context = await createTestContext('drill-poison-batch', settings);
+    pipeline = createPipeline(context);
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await others?.close();
+    await pipeline.close();
+    await context.cleanup();
+  });
+
+  it('parks the crashing post alone, clusters its batch mates, and clusters it once fixed', async () => {
+    const corpus = drillCorpus('poison-batch', { singles: 600, groups: 20, copies: 6 });
+    const poisonId = corpus.groups[3]?.[2] ?? '';
+    const bug = `cluster stage: Cannot read properties of undefined (post ${poisonId}, fault injected by the drill)`;
+    let crashes = 0;
+    const real = clusterStage({
+      lsh: new LshRepository(context.redis, context.config.queuePrefix, {
+        ttlSeconds: LIMITS.stateTtlSeconds,
+        bucketCap: LIMITS.bucketCap,
+        exemplarCap: LIMITS.exemplarsPerStory,
+        maxCandidates: LIMITS.maxCandidates,
+      }),
+      stories: new StoriesRepository(context.es, context.config.indexPrefix),
+      semantic: false,
+    });
+    const crashing: StageHandler = async (batch) => {
+      if (batch.posts.some((item) => item.post.id === poisonId)) {
+        crashes++;
+        throw new TypeError(bug);
+      }
+      return real(batch);
+    };
+    others = await pipeline.startWorkers(STAGES.filter((stage) => stage !== 'cluster'));
+    cluster = startWorkers({
+      connection: context.redis,
+      prefix: context.config.queuePrefix,
+      queues: pipeline.queues,
+      handlers: {
+        ingest: crashing,
+        normalize: crashing,
+        enrich: crashing,
+        cluster: crashing,
+        detect: crashing,
+        index: crashing,
+      },
+      logger: context.logger,
+      concurrency: () => 2,
+      lockMs: context.config.pipeline.workerLockMs,
+      backoffMs: context.config.pipeline.jobBackoffMs,
+      skipStages: ['enrich'],
+      stages: ['cluster'],
+    });
+
+    const run = await pipeline.producer('drill poison batch');
+    await produce(run, corpus.posts);
+    await waitUntil('the crashing post parked', async () => (await deadLetterCount(pipeline)) === 1);
+    await waitUntil('its batch mates indexed', async () => {
+      return (await pipeline.ledger.run(run.runId))?.indexed === corpus.posts.length - 1;
+    });
+    const [letter] = await listDeadLetters(pipeline.queues);
+    expect(letter).toMatchObject({ stage: 'cluster', posts: 1, postIds: [poisonId], attemptsMade: ATTEMPTS });
+    expect(letter?.failedReason).toContain(bug);
+    // One crash per halving of its 50-post batch (50 → 25 → 13 → 7 → 4 → 2 → 1 at most), then its own attempts.
+    expect(crashes).toBeGreaterThanOrEqual(ATTEMPTS + 5);
+    expect(crashes).toBeLessThanOrEqual(ATTEMPTS + 6);
+    expect(await pipeline.ledger.postState(poisonId)).toBe('queued');
+
+    // The fix: the real cluster stage. The parked post joins its story like its copies did.
+    await cluster.close();
+    cluster = await pipeline.startWorkers(['cluster']);
+    expect(await retryDeadLetters(pipeline.queues)).toBe(1);
+    expect(await waitForRunSettled(pipeline, run.runId, corpus.posts.length)).toMatchObject({
+      indexed: corpus.posts.length,
+      rejected: 0,
+    });
+    await expectEveryPostOnce(context, pipeline, corpus);
   });
 });

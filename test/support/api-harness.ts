@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
-import { ROLES, type Role } from '../../../src/auth/roles';
-import { startApi } from '../../../src/main/api';
-import { createPipeline, type Pipeline } from '../../../src/main/pipeline';
-import { KeysRepository } from '../../../src/store/keys.repository';
-import { createTestContext, type TestContext } from '../../support/context';
+import { ROLES, type Role } from '../../src/auth/roles';
+import { startApi } from '../../src/main/api';
+import { createPipeline, type Pipeline } from '../../src/main/pipeline';
+import { KeysRepository } from '../../src/store/keys.repository';
+import { createTestContext, type TestContext } from './context';
 
-/** The real API on a loopback port with its own prefixes and one key per role (drills 5–7). */
+/** The real API on a loopback port with its own prefixes and one key per role (the API test and drills 5–7). */
 export interface ApiHarness {
   context: TestContext;
   pipeline: Pipeline;
