@@ -3,14 +3,13 @@ import type { Queue } from 'bullmq';
 import type { Post } from '../domain/post';
 import type { LedgerRepository } from '../store/ledger.repository';
 import {
-  batchJobId,
   batchKeyOf,
-  toJobData,
   type BatchJobData,
   type BatchPayload,
   type PostInFlight,
   type RejectRecord,
 } from './jobs';
+import { enqueueBatch } from './queues';
 
 /** A record from a source: a post, or a refusal with a code and a reason. */
 export type IncomingRecord =
@@ -102,9 +101,7 @@ export class BatchProducer {
     const ids = [...this.posts.map((item) => item.post.id), ...this.rejects.map((item) => item.id)];
     const batchKey = batchKeyOf(this.runId, ids);
     const payload: BatchPayload = { runId: this.runId, batchKey, posts: this.posts, rejects: this.rejects };
-    await this.options.ingestQueue.add('ingest', toJobData(payload), {
-      jobId: batchJobId('ingest', batchKey),
-    });
+    await enqueueBatch(this.options.ingestQueue, 'ingest', payload);
     this.stats.queued += this.posts.length;
     this.stats.rejected += this.rejects.length;
     this.posts = [];

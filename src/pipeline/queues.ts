@@ -1,6 +1,14 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { STAGES, fromJobData, type BatchJobData, type Stage } from './jobs';
+import {
+  STAGES,
+  batchJobId,
+  fromJobData,
+  toJobData,
+  type BatchJobData,
+  type BatchPayload,
+  type Stage,
+} from './jobs';
 
 /** One queue per stage; jobs hold batches in their stored form (see `toJobData`). */
 export type StageQueues = Record<Stage, Queue<BatchJobData>>;
@@ -28,14 +36,33 @@ export function createQueues(connection: Redis, prefix: string, retry: RetryPoli
       defaultJobOptions: {
         attempts: retry.attempts,
         backoff: { type: 'capped', delay: retry.backoffMs },
-        // Completed jobs are kept briefly so a re-enqueued batch with the same id is recognised as done.
-        removeOnComplete: { count: 2000 },
+        // A finished job holds its whole batch (megabytes with vectors), so only the last few are kept, for
+        // the queue monitor; the deduplication key of `enqueueBatch` is what recognises a re-queued batch.
+        removeOnComplete: { age: 3600, count: 100 },
         removeOnFail: false,
       },
     });
     return [stage, queue] as const;
   });
   return Object.fromEntries(entries) as StageQueues;
+}
+
+/**
+ * How long a batch's job id stays claimed after it was queued. A stage that runs a batch again (its worker
+ * died after queueing the batch for the next stage) queues the same id again; within this window the add
+ * is ignored even when the first job has finished and been removed. A duplicate after it costs only time:
+ * every stage's writes are keyed by post id.
+ */
+export const BATCH_DEDUP_MS = 15 * 60_000;
+
+/** Queues a batch for a stage under its deterministic job id (see {@link BATCH_DEDUP_MS}). */
+export async function enqueueBatch(
+  queue: Queue<BatchJobData>,
+  stage: Stage,
+  batch: BatchPayload,
+): Promise<void> {
+  const jobId = batchJobId(stage, batch.batchKey);
+  await queue.add(stage, toJobData(batch), { jobId, deduplication: { id: jobId, ttl: BATCH_DEDUP_MS } });
 }
 
 /**

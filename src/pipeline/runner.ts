@@ -1,17 +1,8 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import {
-  STAGES,
-  batchJobId,
-  fromJobData,
-  nextStage,
-  toJobData,
-  type BatchJobData,
-  type BatchPayload,
-  type Stage,
-} from './jobs';
-import { backoffDelay, type StageQueues } from './queues';
+import { STAGES, fromJobData, nextStage, type BatchJobData, type BatchPayload, type Stage } from './jobs';
+import { backoffDelay, enqueueBatch, type StageQueues } from './queues';
 import type { StageHandler, StageOutcome } from './stages/stage';
 
 export interface RunnerOptions {
@@ -126,9 +117,7 @@ async function processJob(stage: Stage, job: Job<BatchJobData>, options: RunnerO
       { queue: stage, jobId: job.id, posts: batch.posts.length, attempt: job.attemptsMade + 1, err: error },
       'batch failed; split in two so a post that fails alone cannot hold back the others',
     );
-    for (const half of splitBatch(batch)) {
-      await options.queues[stage].add(stage, toJobData(half), { jobId: batchJobId(stage, half.batchKey) });
-    }
+    for (const half of splitBatch(batch)) await enqueueBatch(options.queues[stage], stage, half);
     return { posts: 0, rejects: 0, poison: 0, split: 2 };
   }
   const [firstPoison] = outcome.poison;
@@ -142,18 +131,17 @@ async function processJob(stage: Stage, job: Job<BatchJobData>, options: RunnerO
       { queue: stage, jobId: job.id, postId: item.post.id, err: error },
       'post failed in its batch; moved to a job of its own',
     );
-    await options.queues[stage].add(
-      stage,
-      toJobData({ runId: batch.runId, batchKey, posts: [item], rejects: [] }),
-      { jobId: batchJobId(stage, batchKey) },
-    );
+    await enqueueBatch(options.queues[stage], stage, {
+      runId: batch.runId,
+      batchKey,
+      posts: [item],
+      rejects: [],
+    });
   }
   const next = nextStage(stage, options.skipStages);
   const { posts, rejects } = outcome.next;
   if (next !== undefined && (posts.length > 0 || rejects.length > 0)) {
-    await options.queues[next].add(next, toJobData(outcome.next), {
-      jobId: batchJobId(next, outcome.next.batchKey),
-    });
+    await enqueueBatch(options.queues[next], next, outcome.next);
   }
   return { posts: posts.length, rejects: rejects.length, poison: outcome.poison.length };
 }
