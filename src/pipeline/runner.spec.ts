@@ -1,5 +1,5 @@
-import type { BatchPayload, PostInFlight } from './jobs';
-import { shouldSplit, splitBatch } from './runner';
+import type { BatchPayload, PostInFlight, RejectRecord } from './jobs';
+import { shouldSplit, splitBatch, type BatchFailure } from './runner';
 
 const item = (id: string): PostInFlight => ({
   post: {
@@ -12,45 +12,76 @@ const item = (id: string): PostInFlight => ({
     raw: {},
   },
 });
+const reject = (id: string): RejectRecord => ({
+  id,
+  code: 'empty_text',
+  reason: 'empty',
+  ref: `f#${id}`,
+  rejectedAt: '2026-12-01T10:00:00Z',
+});
+
+const failure = (over: Partial<BatchFailure>): BatchFailure => ({
+  stage: 'cluster',
+  items: 50,
+  error: new Error('connect ECONNREFUSED 127.0.0.1:9200'),
+  attemptsMade: 0,
+  attempts: 20,
+  ...over,
+});
 
 describe('shouldSplit', () => {
   it('splits a batch at once when a bug threw', () => {
-    expect(shouldSplit(50, new TypeError("Cannot read properties of undefined (reading 'x')"), 0, 20)).toBe(
-      true,
-    );
-    expect(shouldSplit(2, new RangeError('Invalid array length'), 0, 20)).toBe(true);
+    expect(
+      shouldSplit(failure({ error: new TypeError("Cannot read properties of undefined (reading 'x')") })),
+    ).toBe(true);
+    expect(shouldSplit(failure({ items: 2, error: new RangeError('Invalid array length') }))).toBe(true);
   });
 
   it('retries a batch whole for other errors until its last attempt', () => {
-    const outage = new Error('connect ECONNREFUSED 127.0.0.1:9200');
-    expect(shouldSplit(50, outage, 0, 20)).toBe(false);
-    expect(shouldSplit(50, outage, 18, 20)).toBe(false);
-    expect(shouldSplit(50, outage, 19, 20)).toBe(true);
+    expect(shouldSplit(failure({}))).toBe(false);
+    expect(shouldSplit(failure({ attemptsMade: 18 }))).toBe(false);
+    expect(shouldSplit(failure({ attemptsMade: 19 }))).toBe(true);
   });
 
-  it('never splits a post alone: it is retried and parked in the dead-letter queue', () => {
-    expect(shouldSplit(1, new TypeError('bug'), 0, 20)).toBe(false);
-    expect(shouldSplit(1, new Error('outage'), 19, 20)).toBe(false);
+  it('never splits a lone item (it is retried and parked) nor an ingest batch (admitted by its key)', () => {
+    expect(shouldSplit(failure({ items: 1, error: new TypeError('bug') }))).toBe(false);
+    expect(shouldSplit(failure({ items: 1, attemptsMade: 19 }))).toBe(false);
+    expect(shouldSplit(failure({ stage: 'ingest', error: new TypeError('bug'), attemptsMade: 19 }))).toBe(
+      false,
+    );
   });
 });
 
 describe('splitBatch', () => {
-  const batch: BatchPayload = {
+  const batch = (posts: string[], rejects: string[]): BatchPayload => ({
     runId: 'r1',
     batchKey: 'k',
-    posts: ['a', 'b', 'c', 'd', 'e'].map(item),
-    rejects: [
-      { id: 'x', code: 'empty_text', reason: 'empty', ref: 'f#1', rejectedAt: '2026-12-01T10:00:00Z' },
-    ],
-  };
+    posts: posts.map(item),
+    rejects: rejects.map(reject),
+  });
+  const shape = (parts: BatchPayload[]) =>
+    parts.map((p) => ({
+      key: p.batchKey,
+      posts: p.posts.map((i) => i.post.id),
+      rejects: p.rejects.map((r) => r.id),
+    }));
 
-  it('keeps every post and reject once, in order, under keys derived from the batch key', () => {
-    const [first, second] = splitBatch(batch);
-    expect(first.posts.map((p) => p.post.id)).toEqual(['a', 'b', 'c']);
-    expect(second.posts.map((p) => p.post.id)).toEqual(['d', 'e']);
-    expect(first.rejects).toEqual(batch.rejects);
-    expect(second.rejects).toEqual([]);
-    expect([first.batchKey, second.batchKey]).toEqual(['k.0', 'k.1']);
-    expect([first.runId, second.runId]).toEqual(['r1', 'r1']);
+  it('halves the posts, in order, under keys derived from the batch key', () => {
+    expect(shape(splitBatch(batch(['a', 'b', 'c', 'd', 'e'], [])))).toEqual([
+      { key: 'k.0', posts: ['a', 'b', 'c'], rejects: [] },
+      { key: 'k.1', posts: ['d', 'e'], rejects: [] },
+    ]);
+    expect(splitBatch(batch(['a', 'b'], [])).map((p) => p.runId)).toEqual(['r1', 'r1']);
+  });
+
+  it('moves the rejects to a part of their own, and halves rejects alone', () => {
+    expect(shape(splitBatch(batch(['a'], ['x', 'y'])))).toEqual([
+      { key: 'k.p', posts: ['a'], rejects: [] },
+      { key: 'k.r', posts: [], rejects: ['x', 'y'] },
+    ]);
+    expect(shape(splitBatch(batch([], ['x', 'y', 'z'])))).toEqual([
+      { key: 'k.0', posts: [], rejects: ['x', 'y'] },
+      { key: 'k.1', posts: [], rejects: ['z'] },
+    ]);
   });
 });

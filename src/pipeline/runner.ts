@@ -45,21 +45,64 @@ interface JobResult {
 const BUG_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError];
 
 /**
- * Whether a failed batch job should be split in two rather than retried whole: at once for a bug, and on
- * its last attempt for anything else, so a batch never parks in the dead-letter queue with its mates.
+ * A batch whose worker process died this many times while running it is split before it runs again: a
+ * post that kills the process (out of memory, a native crash) is isolated like one that throws.
  */
-export function shouldSplit(posts: number, error: unknown, attemptsMade: number, attempts: number): boolean {
-  if (posts < 2) return false;
-  return attemptsMade + 1 >= attempts || BUG_ERRORS.some((type) => error instanceof type);
+export const SPLIT_AFTER_STALLS = 2;
+
+/** A failed run of a batch job, as the runner sees it. */
+export interface BatchFailure {
+  stage: Stage;
+  /** Posts and rejects the batch holds. */
+  items: number;
+  error: unknown;
+  /** Attempts finished before this one, and the attempts the job has in all. */
+  attemptsMade: number;
+  attempts: number;
 }
 
-/** The two halves of a batch, with keys derived from its own; rejects travel with the first. */
-export function splitBatch(batch: BatchPayload): [BatchPayload, BatchPayload] {
-  const middle = Math.ceil(batch.posts.length / 2);
-  return [
-    { ...batch, batchKey: `${batch.batchKey}.0`, posts: batch.posts.slice(0, middle) },
-    { ...batch, batchKey: `${batch.batchKey}.1`, posts: batch.posts.slice(middle), rejects: [] },
-  ];
+/**
+ * Whether a batch can be split at all. Not at ingest: it admits a batch in one ledger call keyed by the
+ * batch key (nothing there fails for one post), and halves under new keys would be taken for duplicates.
+ */
+export function isSplittable(stage: Stage, items: number): boolean {
+  return stage !== 'ingest' && items >= 2;
+}
+
+/**
+ * Whether a failed batch job should be split rather than retried whole: at once for a bug, and on its
+ * last attempt for anything else, so a batch never parks in the dead-letter queue with its mates.
+ */
+export function shouldSplit(failure: BatchFailure): boolean {
+  if (!isSplittable(failure.stage, failure.items)) return false;
+  return (
+    failure.attemptsMade + 1 >= failure.attempts || BUG_ERRORS.some((type) => failure.error instanceof type)
+  );
+}
+
+/**
+ * Parts of a batch, each smaller, under keys derived from its key: its rejects in a part of their own
+ * (a reject the index stage cannot store must not drag a post along), its posts or rejects in halves.
+ */
+export function splitBatch(batch: BatchPayload): BatchPayload[] {
+  const part = (suffix: string, posts: BatchPayload['posts'], rejects: BatchPayload['rejects']) => ({
+    ...batch,
+    batchKey: `${batch.batchKey}.${suffix}`,
+    posts,
+    rejects,
+  });
+  const { posts, rejects } = batch;
+  if (posts.length > 0 && rejects.length > 0) return [part('p', posts, []), part('r', [], rejects)];
+  const halve = <T>(items: readonly T[]): [T[], T[]] => {
+    const middle = Math.ceil(items.length / 2);
+    return [items.slice(0, middle), items.slice(middle)];
+  };
+  if (posts.length > 0) {
+    const [first, second] = halve(posts);
+    return [part('0', first, []), part('1', second, [])];
+  }
+  const [first, second] = halve(rejects);
+  return [part('0', [], first), part('1', [], second)];
 }
 
 /**
@@ -108,17 +151,26 @@ export function startWorkers(options: RunnerOptions): PipelineWorkers {
 
 async function processJob(stage: Stage, job: Job<BatchJobData>, options: RunnerOptions): Promise<JobResult> {
   const batch = fromJobData(job.data);
+  const items = batch.posts.length + batch.rejects.length;
+  const split = async (reason: string, details: Record<string, unknown>): Promise<JobResult> => {
+    const parts = splitBatch(batch);
+    options.logger.warn(
+      { queue: stage, jobId: job.id, postIds: batch.posts.map((item) => item.post.id), ...details },
+      `${reason}; split in ${parts.length} so a post that fails alone cannot hold back the others`,
+    );
+    for (const part of parts) await enqueueBatch(options.queues[stage], stage, part);
+    return { posts: 0, rejects: 0, poison: 0, split: parts.length };
+  };
+  if (job.stalledCounter >= SPLIT_AFTER_STALLS && isSplittable(stage, items)) {
+    return split('batch outlived its worker repeatedly', { stalls: job.stalledCounter });
+  }
   let outcome: StageOutcome;
   try {
     outcome = await options.handlers[stage](batch);
   } catch (error) {
-    if (!shouldSplit(batch.posts.length, error, job.attemptsMade, job.opts.attempts ?? 1)) throw error;
-    options.logger.warn(
-      { queue: stage, jobId: job.id, posts: batch.posts.length, attempt: job.attemptsMade + 1, err: error },
-      'batch failed; split in two so a post that fails alone cannot hold back the others',
-    );
-    for (const half of splitBatch(batch)) await enqueueBatch(options.queues[stage], stage, half);
-    return { posts: 0, rejects: 0, poison: 0, split: 2 };
+    const attempts = job.opts.attempts ?? 1;
+    if (!shouldSplit({ stage, items, error, attemptsMade: job.attemptsMade, attempts })) throw error;
+    return split('batch failed', { attempt: job.attemptsMade + 1, err: error });
   }
   const [firstPoison] = outcome.poison;
   if (firstPoison && batch.posts.length === 1) {

@@ -236,6 +236,7 @@ describe('drill: a post that crashes a batch stage is split out of its batch', (
       connection: context.redis,
       prefix: context.config.queuePrefix,
       queues: pipeline.queues,
+      // Only the cluster worker starts (`stages`); the runner's map needs an entry for every stage.
       handlers: {
         ingest: crashing,
         normalize: crashing,
