@@ -32,6 +32,7 @@ import { AppealsRepository } from '../../src/store/appeals.repository';
 import { BoilerplateRepository } from '../../src/store/boilerplate.repository';
 import { BurstsRepository } from '../../src/store/bursts.repository';
 import { KnownFakesRepository } from '../../src/store/known-fakes.repository';
+import { LocksRepository } from '../../src/store/locks.repository';
 import { LedgerRepository } from '../../src/store/ledger.repository';
 import { LshRepository } from '../../src/store/lsh.repository';
 import { RejectsRepository } from '../../src/store/rejects.repository';
@@ -118,6 +119,7 @@ export async function createReplay(context: Context, options: { models: boolean 
       bursts: new BurstsRepository(redis, prefix, { baselineDays: DETECTORS.emergency.baselineDays }),
       trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
       appeals: repos.appeals,
+      locks: new LocksRepository(redis, prefix),
       ...(classify === undefined
         ? {}
         : {

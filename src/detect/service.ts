@@ -12,10 +12,17 @@ import type { AlertsRepository } from '../store/alerts.repository';
 import type { AppealsRepository } from '../store/appeals.repository';
 import type { BurstEvent, BurstsRepository } from '../store/bursts.repository';
 import type { KnownFakesRepository } from '../store/known-fakes.repository';
+import type { LocksRepository } from '../store/locks.repository';
 import type { SourceSightingsRepository } from '../store/source-sightings.repository';
 import type { SourcesRepository } from '../store/sources.repository';
 import type { StoriesRepository } from '../store/stories.repository';
-import { ALL_TOPICS, TREND_DAY_MS, TREND_HOUR_MS, type TrendsRepository } from '../store/trends.repository';
+import {
+  ALL_TOPICS,
+  TREND_DAY_MS,
+  TREND_HOUR_MS,
+  type TrendPost,
+  type TrendsRepository,
+} from '../store/trends.repository';
 import { analyzeQuery } from '../text';
 import { DETECTORS } from './detectors.config';
 import { detectEmergency } from './emergency';
@@ -44,6 +51,8 @@ export interface DetectDeps {
   bursts: Pick<BurstsRepository, 'record' | 'stats'>;
   trends: Pick<TrendsRepository, 'add' | 'hourly' | 'terms' | 'distinctStories'>;
   appeals: Pick<AppealsRepository, 'createMissing'>;
+  /** Serializes the opening of new fake alerts per place across worker processes. */
+  locks: Pick<LocksRepository, 'withLock'>;
   /** Webhook deliveries of created and escalated alerts. */
   notifier?: { notify(doc: AlertDocument, change: DetectionChange): Promise<number> };
   /** The `fake` and `route` heads, applied to post vectors; without them those signals are absent. */
@@ -114,7 +123,7 @@ export class DetectService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async run(docs: PostDocument[], batchKey: string): Promise<DetectOutcome> {
+  async run(docs: PostDocument[]): Promise<DetectOutcome> {
     const outcome: DetectOutcome = { alerts: [], appeals: 0, refutations: 0 };
     if (docs.length === 0) return outcome;
     const records = await this.registry.get();
@@ -152,7 +161,7 @@ export class DetectService {
     outcome.refutations = refutations.length;
     const fakeStories = await this.detectFakes(facts, stories, knownFakes, refutations, viewOf, outcome);
     await this.detectEmergencies(facts, fakeStories, seen.since, outcome);
-    await this.detectTrends(facts, batchKey, outcome);
+    await this.detectTrends(facts, outcome);
     outcome.appeals = await this.routeProblems(facts, fakeStories);
 
     if (this.deps.notifier !== undefined) {
@@ -319,17 +328,29 @@ export class DetectService {
       fakeStories.add(storyId);
       const newest = Math.max(...posts.map((p) => p.at).filter(Number.isFinite));
       detection.observedAt = Number.isFinite(newest) ? new Date(newest).toISOString() : story.lastActivityAt;
-      if (alert === undefined) {
-        const same = this.sameClaim(storyId, input, await openAlerts());
-        if (same !== undefined) {
-          detection.subject = { kind: 'story', storyId: same.storyId };
-          detection.storyId = same.storyId;
-          detection.relatedStory = { storyId, similarity: same.similarity };
+      const record = async (): Promise<void> => {
+        if (alert === undefined) {
+          const same = this.sameClaim(storyId, input, await openAlerts());
+          if (same !== undefined) {
+            detection.subject = { kind: 'story', storyId: same.storyId };
+            detection.storyId = same.storyId;
+            detection.relatedStory = { storyId, similarity: same.similarity };
+          }
         }
+        const recorded = await recordDetection(this.deps.alerts, detection, this.now);
+        if (recorded.change === 'created') (await openAlerts()).push(recorded.doc);
+        outcome.alerts.push(recorded);
+      };
+      if (alert === undefined && input.place !== undefined) {
+        // Another worker may be opening an alert for this claim's other wording right now: new fake alerts
+        // of one place are decided one at a time, on open alerts listed again under the lock.
+        await this.deps.locks.withLock(`fake-claim:${input.place.placeId}`, async () => {
+          open = undefined;
+          await record();
+        });
+      } else {
+        await record();
       }
-      const recorded = await recordDetection(this.deps.alerts, detection, this.now);
-      if (recorded.change === 'created') (await openAlerts()).push(recorded.doc);
-      outcome.alerts.push(recorded);
     }
     return fakeStories;
   }
@@ -584,48 +605,24 @@ export class DetectService {
     }
   }
 
-  private async detectTrends(
-    facts: readonly PostFacts[],
-    batchKey: string,
-    outcome: DetectOutcome,
-  ): Promise<void> {
+  private async detectTrends(facts: readonly PostFacts[], outcome: DetectOutcome): Promise<void> {
     const config = DETECTORS.trend;
-    const topics = new Map<number, Map<string, number>>();
-    const terms = new Map<number, Map<string, Map<string, number>>>();
-    const stories = new Map<number, Map<string, Set<string>>>();
-    const bump = <K>(map: Map<K, number>, key: K, n = 1): void => {
-      map.set(key, (map.get(key) ?? 0) + n);
-    };
-    const addStory = (hour: number, topic: string, id: string): void => {
-      const perHour = stories.get(hour) ?? new Map<string, Set<string>>();
-      stories.set(hour, perHour);
-      const ids = perHour.get(topic) ?? new Set<string>();
-      perHour.set(topic, ids);
-      ids.add(id);
-    };
-    for (const f of facts) {
-      if (!Number.isFinite(f.at)) continue;
-      const hour = Math.floor(f.at / TREND_HOUR_MS) * TREND_HOUR_MS;
-      const day = Math.floor(f.at / TREND_DAY_MS) * TREND_DAY_MS;
-      const storyId = f.doc.storyId ?? f.doc.id;
-      const perHour = topics.get(hour) ?? new Map<string, number>();
-      topics.set(hour, perHour);
-      bump(perHour, ALL_TOPICS);
-      addStory(hour, ALL_TOPICS, storyId);
-      const lemmas = new Set(f.doc.lemmas.filter((l) => l.length >= 4 && /^\p{L}+$/u.test(l)));
-      for (const topic of f.doc.topics ?? []) {
-        bump(perHour, topic);
-        addStory(hour, topic, storyId);
-        const perDay = terms.get(day) ?? new Map<string, Map<string, number>>();
-        terms.set(day, perDay);
-        const perTopic = perDay.get(topic) ?? new Map<string, number>();
-        perDay.set(topic, perTopic);
-        for (const lemma of lemmas) bump(perTopic, lemma);
-      }
-    }
-    if (topics.size === 0) return;
-    const fresh = await this.deps.trends.add(batchKey, { topics, terms, stories });
-    if (!fresh) return;
+    const shares: TrendPost[] = facts.flatMap((f) => {
+      if (!Number.isFinite(f.at)) return [];
+      return [
+        {
+          postId: f.doc.id,
+          hour: Math.floor(f.at / TREND_HOUR_MS) * TREND_HOUR_MS,
+          day: Math.floor(f.at / TREND_DAY_MS) * TREND_DAY_MS,
+          storyId: f.doc.storyId ?? f.doc.id,
+          topics: f.doc.topics ?? [],
+          terms: [...new Set(f.doc.lemmas.filter((l) => l.length >= 4 && /^\p{L}+$/u.test(l)))],
+        },
+      ];
+    });
+    if (shares.length === 0) return;
+    // Posts a retry or an earlier part of this batch counted already were checked for trends then.
+    if ((await this.deps.trends.add(shares)) === 0) return;
 
     const at = Math.max(...facts.map((f) => f.at).filter(Number.isFinite));
     const endHour = Math.floor(at / TREND_HOUR_MS) * TREND_HOUR_MS;

@@ -13,6 +13,7 @@ import { AlertsRepository } from '../store/alerts.repository';
 import { AppealsRepository } from '../store/appeals.repository';
 import { BurstsRepository } from '../store/bursts.repository';
 import { KnownFakesRepository } from '../store/known-fakes.repository';
+import { LocksRepository } from '../store/locks.repository';
 import { SourceSightingsRepository } from '../store/source-sightings.repository';
 import { SourcesRepository } from '../store/sources.repository';
 import { StoriesRepository } from '../store/stories.repository';
@@ -67,7 +68,7 @@ export function createDetect(context: {
   };
   const notifier = new WebhookNotifier(redis, prefix, settings);
   let heads: Classifier | undefined;
-  const loadHeads = (): Classifier => {
+  const classifier = (): Classifier => {
     const entry = getModelEntry('multilingual-e5-small');
     heads ??= Classifier.load({
       encoder: { model: entry.name, version: entry.version, dim: entry.dim },
@@ -84,9 +85,10 @@ export function createDetect(context: {
     bursts: new BurstsRepository(redis, prefix, { baselineDays: DETECTORS.emergency.baselineDays }),
     trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
     appeals: new AppealsRepository(es, config.indexPrefix),
+    locks: new LocksRepository(redis, prefix),
     notifier,
     ...(config.models.enabled
-      ? { heads: { classify: (task, vectors) => loadHeads().classify(task, vectors) } }
+      ? { heads: { classify: (task, vectors) => classifier().classify(task, vectors) } }
       : {}),
     routingTable: loadRoutingTable(config.alerts.routingTableFile),
     responseDeadlineMs: config.alerts.responseDeadlineMs,
@@ -101,7 +103,7 @@ export function createDetect(context: {
   return {
     stage,
     loadHeads() {
-      if (config.models.enabled) loadHeads();
+      if (config.models.enabled) classifier();
     },
     startWebhooks() {
       if (settings.urls.length === 0) return undefined;

@@ -1,7 +1,20 @@
 import type { Redis } from 'ioredis';
 import { ScriptRunner } from './scripts';
 
-/** Increments of one batch: posts and story ids per (hour, topic), and lemma counts per (day, topic). */
+/** One post's share of the trend counters. */
+export interface TrendPost {
+  postId: string;
+  /** Hour and day buckets (epoch ms) of its publication. */
+  hour: number;
+  day: number;
+  /** Its story (its own id when it has none): a story's copies count once among distinct stories. */
+  storyId: string;
+  topics: readonly string[];
+  /** Lemmas its topics' term counts get, each once. */
+  terms: readonly string[];
+}
+
+/** Counts of some posts: posts and story ids per (hour, topic), and lemma counts per (day, topic). */
 export interface TrendIncrements {
   /** Hour bucket (epoch ms) → topic → posts; the pseudo-topic `*` counts all posts. */
   topics: Map<number, Map<string, number>>;
@@ -18,16 +31,28 @@ const DAY = 24 * HOUR;
 const TERMS_KEPT = 2000;
 
 /**
- * Adds one batch's counts once: a marker per batch key makes retries of the same batch add nothing
- * (the marker and the counts are written in one script, so a crash leaves neither or both).
+ * Adds the counts of posts not counted before: a marker per post (in a set per publication hour) makes a
+ * retried batch, or the halves of a split one, add nothing twice. If any post was counted already the
+ * script writes nothing and returns those ids, and the caller sends the counts of the others; markers and
+ * counts are written in one script, so a crash leaves neither or both.
  */
 const ADD = `
 local p = ARGV[1]
-local batch = ARGV[2]
-local ttl = tonumber(ARGV[3])
-local keep = tonumber(ARGV[4])
-if redis.call('SET', p .. 'batch:' .. batch, '1', 'NX', 'PX', 2 * 86400000) == false then return 0 end
-local i = 5
+local ttl = tonumber(ARGV[2])
+local keep = tonumber(ARGV[3])
+local nPosts = tonumber(ARGV[4])
+local counted = {}
+for j = 0, nPosts - 1 do
+  local id, hour = ARGV[5 + 2 * j], ARGV[6 + 2 * j]
+  if redis.call('SISMEMBER', p .. 'counted:' .. hour, id) == 1 then counted[#counted + 1] = id end
+end
+if #counted > 0 then return counted end
+for j = 0, nPosts - 1 do
+  local key = p .. 'counted:' .. ARGV[6 + 2 * j]
+  redis.call('SADD', key, ARGV[5 + 2 * j])
+  redis.call('PEXPIRE', key, 2 * 86400000)
+end
+local i = 5 + 2 * nPosts
 local nTopics = tonumber(ARGV[i]); i = i + 1
 for _ = 1, nTopics do
   local key = p .. 'topics:' .. ARGV[i]
@@ -55,12 +80,37 @@ for _ = 1, nStories do
   redis.call('PEXPIRE', key, ttl)
   i = i + 3 + n
 end
-return 1
+return nPosts
 `;
+
+/** Sums posts' shares into the counters' increments. */
+export function trendIncrements(posts: readonly TrendPost[]): TrendIncrements {
+  const increments: TrendIncrements = { topics: new Map(), terms: new Map(), stories: new Map() };
+  const within = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+    let value = map.get(key);
+    if (value === undefined) map.set(key, (value = make()));
+    return value;
+  };
+  for (const post of posts) {
+    const topics = within(increments.topics, post.hour, () => new Map<string, number>());
+    const stories = within(increments.stories, post.hour, () => new Map<string, Set<string>>());
+    for (const topic of [ALL_TOPICS, ...post.topics]) {
+      topics.set(topic, (topics.get(topic) ?? 0) + 1);
+      within(stories, topic, () => new Set<string>()).add(post.storyId);
+    }
+    for (const topic of post.topics) {
+      const perDay = within(increments.terms, post.day, () => new Map<string, Map<string, number>>());
+      const terms = within(perDay, topic, () => new Map<string, number>());
+      for (const term of post.terms) terms.set(term, (terms.get(term) ?? 0) + 1);
+    }
+  }
+  return increments;
+}
 
 /**
  * Trend counters in Redis: posts and distinct stories (HyperLogLog) per topic per hour (with the
- * total), and top lemmas per topic per day, kept for the baseline period plus a week. Shared by every worker; retried batches count once.
+ * total), and top lemmas per topic per day, kept for the baseline period plus a week. Shared by every
+ * worker; each post counts once.
  */
 export class TrendsRepository {
   private readonly p: string;
@@ -75,8 +125,20 @@ export class TrendsRepository {
     this.scripts = new ScriptRunner(redis, { ADD });
   }
 
-  /** Adds a batch's counts, once per `batchKey`; returns false when the batch was counted before. */
-  async add(batchKey: string, increments: TrendIncrements): Promise<boolean> {
+  /** Counts the posts not counted before; returns how many that was (0 for a batch counted already). */
+  async add(posts: readonly TrendPost[]): Promise<number> {
+    let pending = posts;
+    while (pending.length > 0) {
+      const [reply] = await this.scripts.run([{ script: 'ADD', args: this.addArgs(pending) }]);
+      if (!Array.isArray(reply)) return pending.length;
+      const counted = new Set(reply.map(String));
+      pending = pending.filter((post) => !counted.has(post.postId));
+    }
+    return 0;
+  }
+
+  private addArgs(posts: readonly TrendPost[]): (string | number)[] {
+    const increments = trendIncrements(posts);
     const topicArgs: (string | number)[] = [];
     let topicCount = 0;
     for (const [hour, topics] of increments.topics) {
@@ -105,24 +167,19 @@ export class TrendsRepository {
         storyCount++;
       }
     }
-    const [reply] = await this.scripts.run([
-      {
-        script: 'ADD',
-        args: [
-          this.p,
-          batchKey,
-          this.options.keepDays * DAY,
-          TERMS_KEPT,
-          topicCount,
-          ...topicArgs,
-          termCount,
-          ...termArgs,
-          storyCount,
-          ...storyArgs,
-        ],
-      },
-    ]);
-    return Number(reply) === 1;
+    return [
+      this.p,
+      this.options.keepDays * DAY,
+      TERMS_KEPT,
+      posts.length,
+      ...posts.flatMap((post) => [post.postId, post.hour]),
+      topicCount,
+      ...topicArgs,
+      termCount,
+      ...termArgs,
+      storyCount,
+      ...storyArgs,
+    ];
   }
 
   /** Posts per topic for each hour bucket (epoch ms) asked; hours without posts map to an empty record. */

@@ -17,7 +17,7 @@ export function detectStage(deps: DetectStageDeps): StageHandler {
   const service = new DetectService(deps);
   return async (batch) => {
     const docs = batch.posts.flatMap((item): PostDocument[] => (item.doc === undefined ? [] : [item.doc]));
-    const outcome = await service.run(docs, batch.batchKey);
+    const outcome = await service.run(docs);
     deps.onOutcome?.(outcome);
     return { next: batch, poison: [] };
   };

@@ -1,6 +1,6 @@
 import { BurstsRepository } from '../../../src/store/bursts.repository';
 import { SourceSightingsRepository } from '../../../src/store/source-sightings.repository';
-import { TrendsRepository } from '../../../src/store/trends.repository';
+import { TrendsRepository, type TrendPost } from '../../../src/store/trends.repository';
 import { createTestContext, type TestContext } from '../../support/context';
 
 const T = Date.parse('2025-02-05T05:00:00Z');
@@ -41,44 +41,29 @@ describe('detector counters against the real Redis', () => {
     expect([...(stats?.hourly.values() ?? [])].reduce((a, b) => a + b, 0)).toBe(11);
   });
 
-  it('adds trend counts once per batch key', async () => {
+  it('adds each post to the trend counts once, whatever batches it arrives in', async () => {
     const trends = new TrendsRepository(context.redis, context.config.queuePrefix, { keepDays: 35 });
     const hour = Math.floor(T / 3_600_000) * 3_600_000;
     const day = Math.floor(T / 86_400_000) * 86_400_000;
-    const increments = {
-      topics: new Map([
-        [
-          hour,
-          new Map([
-            ['*', 10],
-            ['water', 4],
-          ]),
-        ],
-      ]),
-      terms: new Map([
-        [
-          day,
-          new Map([
-            [
-              'water',
-              new Map([
-                ['вода', 4],
-                ['авария', 2],
-              ]),
-            ],
-          ]),
-        ],
-      ]),
-      stories: new Map([[hour, new Map([['water', new Set(['s1', 's2'])]])]]),
-    };
-    expect(await trends.add('batch-1', increments)).toBe(true);
-    expect(await trends.add('batch-1', increments)).toBe(false);
-    expect(await trends.add('batch-2', increments)).toBe(true);
-    expect((await trends.hourly([hour, hour - 3_600_000])).get(hour)).toEqual({ '*': 20, water: 8 });
-    // Distinct stories: the second batch repeats s1 and s2, which count once.
+    // Ten posts of two stories; four are about water and name «вода», two of those «авария» too.
+    const posts: TrendPost[] = Array.from({ length: 10 }, (_, i) => ({
+      postId: `p${i}`,
+      hour,
+      day,
+      storyId: i % 2 === 0 ? 's1' : 's2',
+      topics: i < 4 ? ['water'] : [],
+      terms: i < 2 ? ['вода', 'авария'] : i < 4 ? ['вода'] : [],
+    }));
+    expect(await trends.add(posts)).toBe(10);
+    expect(await trends.add(posts)).toBe(0); // the batch retried
+    // The halves of a split batch holding three counted posts and two new ones: only the new ones count.
+    const fresh = ['n1', 'n2'].map((postId) => ({ ...posts[0], postId, storyId: 's1' }) as TrendPost);
+    expect(await trends.add([posts[0], fresh[0]].filter((p) => p !== undefined))).toBe(1);
+    expect(await trends.add([posts[1], posts[2], fresh[1]].filter((p) => p !== undefined))).toBe(1);
+    expect((await trends.hourly([hour, hour - 3_600_000])).get(hour)).toEqual({ '*': 12, water: 6 });
     expect(await trends.distinctStories([{ topic: 'water', hours: [hour, hour - 3_600_000] }])).toEqual([2]);
     expect([...(await trends.terms('water', [day], 5))]).toEqual([
-      ['вода', 8],
+      ['вода', 6],
       ['авария', 4],
     ]);
   });
