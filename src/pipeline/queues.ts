@@ -51,7 +51,7 @@ export function createQueues(connection: Redis, prefix: string, retry: RetryPoli
  * How long a batch's job id stays claimed after it was queued. A stage that runs a batch again (its worker
  * died after queueing the batch for the next stage) queues the same id again; within this window the add
  * is ignored even when the first job has finished and been removed. A duplicate after it costs only time:
- * every stage's writes are keyed by post id.
+ * stages write and count per post (the ledger, stories, trend counters, documents).
  */
 export const BATCH_DEDUP_MS = 15 * 60_000;
 
@@ -120,19 +120,36 @@ export async function listDeadLetters(queues: StageQueues, limit = 100): Promise
 /**
  * Puts parked jobs back in their queues (all of them, or those of one stage / one job id) with their full
  * attempts and back-off again: BullMQ keeps the attempts made, and a job retried without resetting them
- * would be parked again by its first transient error.
+ * would be parked again by its first transient error. Jobs are read a page at a time: after a bug the
+ * dead-letter queue may hold a job per post.
  */
 export async function retryDeadLetters(
   queues: StageQueues,
   filter: { stage?: Stage; jobId?: string } = {},
+  pageSize = 200,
 ): Promise<number> {
+  const retry = (job: Job<BatchJobData>) =>
+    job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   let retried = 0;
   for (const stage of STAGES) {
     if (filter.stage !== undefined && filter.stage !== stage) continue;
-    for (const job of await queues[stage].getFailed(0, -1)) {
-      if (filter.jobId !== undefined && job.id !== filter.jobId) continue;
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      retried++;
+    const queue = queues[stage];
+    if (filter.jobId !== undefined) {
+      const job = await queue.getJob(filter.jobId);
+      if (job !== undefined && (await job.isFailed())) {
+        await retry(job);
+        retried++;
+      }
+      continue;
+    }
+    // A retried job leaves the failed set, so the first page is always the next one; the count read
+    // first bounds the loop should jobs fail again meanwhile.
+    for (let left = await queue.getFailedCount(); left > 0;) {
+      const page = await queue.getFailed(0, Math.min(left, pageSize) - 1);
+      if (page.length === 0) break;
+      for (const job of page) await retry(job);
+      retried += page.length;
+      left -= page.length;
     }
   }
   return retried;

@@ -12,7 +12,15 @@ const lineSchema = z.object({ k: z.string(), t: z.number().int().min(0), v: z.st
 const PAGE = 500;
 
 /**
- * Writes every key under `<prefix>:` to a gzip'd JSON Lines file with DUMP (Redis's own serialization of
+ * BullMQ's deduplication keys (`<prefix>:<queue>:de:<job id>`) are left out: taken without the job they
+ * stand for (the dump is key by key), a restored one would make the queue drop that job when a stage
+ * queues it again. They only save repeated work, so a restore starts without them.
+ */
+const isDeduplicationKey = (name: string, prefix: string): boolean =>
+  /^[^:]+:de:/.test(name.slice(prefix.length + 1));
+
+/**
+ * Writes every key under `<prefix>:` (but deduplication keys) to a gzip'd JSON Lines file with DUMP (Redis's own serialization of
  * any type: hashes, sorted sets, streams, the queues' lists), so it restores exactly with RESTORE.
  *
  * A logical dump rather than a copy of the RDB/AOF files because it works over the wire against any
@@ -26,7 +34,9 @@ export async function dumpKeys(redis: Redis, prefix: string, file: string): Prom
   gzip.pipe(out);
   let keys = 0;
   for await (const page of redis.scanStream({ match: `${prefix}:*`, count: PAGE })) {
-    const names = Array.isArray(page) ? page.filter((key): key is string => typeof key === 'string') : [];
+    const names = Array.isArray(page)
+      ? page.filter((key): key is string => typeof key === 'string' && !isDeduplicationKey(key, prefix))
+      : [];
     if (names.length === 0) continue;
     const pipeline = redis.pipeline();
     for (const name of names) pipeline.dumpBuffer(name).pttl(name);

@@ -164,6 +164,7 @@ describe('drill: backup and restore', () => {
       expected.set(name, await allDocuments(source.es, aliasName(source.config.indexPrefix, name)));
     }
     const expectedKeys = await ownKeys(source.redis, source.config.queuePrefix);
+    expect(await source.redis.keys(`${source.config.queuePrefix}:*:de:*`)).not.toHaveLength(0);
     const ledger = await pipeline.ledger.counts();
     expect(expected.get('posts')?.size).toBe(corpus.posts.length);
     expect(expected.get('alerts')?.size).toBe(3);
@@ -214,6 +215,8 @@ describe('drill: backup and restore', () => {
       true,
     );
     expect(await ownKeys(target.redis, target.config.queuePrefix)).toEqual(expectedKeys);
+    // Deduplication keys stay behind: restored without their jobs, they would make a queue drop those jobs.
+    expect(await target.redis.keys(`${target.config.queuePrefix}:*:de:*`)).toHaveLength(0);
     expect(await new KeysRepository(target.redis, target.config.queuePrefix).verify(token)).toMatchObject({
       name: 'drill',
       role: 'analyst',
