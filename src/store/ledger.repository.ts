@@ -3,17 +3,23 @@ import type { Redis } from 'ioredis';
 /**
  * Atomically admits a batch: a post id never seen before is marked `queued` with this batch as its origin;
  * one seen before is a duplicate — unless its origin is this very batch (a retry after a crash), so
- * retries never turn new posts into duplicates. Run counters are added once per batch (guard set).
+ * retries never turn new posts into duplicates. An id that comes twice in one batch (a file with the same
+ * message twice) is admitted once, its later copies are duplicates. Run counters are added once per batch
+ * (guard set).
  */
 const ADMIT = `
 local batch = ARGV[1]
 local n = tonumber(ARGV[2])
 local out = {}
+local seen = {}
 local fresh, dup = 0, 0
 for i = 1, n do
   local id = ARGV[2 + i]
   local v = redis.call('HGET', KEYS[1], id)
-  if not v then
+  if seen[id] then
+    out[i] = 0
+    dup = dup + 1
+  elseif not v then
     redis.call('HSET', KEYS[1], id, 'queued|' .. batch)
     redis.call('HINCRBY', KEYS[2], 'queued', 1)
     out[i] = 1
@@ -25,6 +31,7 @@ for i = 1, n do
     out[i] = 0
     dup = dup + 1
   end
+  seen[id] = true
 end
 local m = tonumber(ARGV[3 + n])
 for j = 1, m do

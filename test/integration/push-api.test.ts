@@ -88,6 +88,21 @@ describe('POST /api/v1/posts', () => {
     expect(await context.posts.count()).toBe(2);
   });
 
+  it('admits a post that comes twice in one request once, the first copy, and the run reconciles', async () => {
+    const response = await push({
+      posts: [
+        post('5', 'Во Владимире закрыли мост на ремонт'),
+        post('5', 'Во Владимире закрыли мост (правка)'),
+      ],
+    });
+    const { runId, queued } = (await response.json()) as { runId: string; queued: number };
+    expect(queued).toBe(2);
+    const run = await waitForRunSettled(pipeline, runId, 2);
+    expect(run).toMatchObject({ accepted: 1, duplicate: 1, indexed: 1, refused: 0 });
+    await context.posts.refresh();
+    expect(await context.posts.count()).toBe(3);
+  });
+
   it('refuses requests without a key, with a wrong role, too large or malformed', async () => {
     const anonymous = await fetch(`${base}/posts`, { method: 'POST', body: '{}' });
     expect(anonymous.status).toBe(401);
