@@ -67,7 +67,9 @@ describe('validatePost', () => {
 });
 
 describe('stripControlChars', () => {
-  it('removes C0/C1 controls and DEL but keeps tab, newline and carriage return', () => {
-    expect(stripControlChars('a\u0000b\u0008c\u001Fd\u007Fe\u0085f\tg\nh\ri')).toBe('abcdef\tg\nh\ri');
+  it('removes C0/C1 controls and DEL (a run between two words leaves a space) but keeps tab, newline and CR', () => {
+    expect(stripControlChars('a\u0000b\u0008c\u001Fd\u007F\u0085f\tg\nh\ri')).toBe('a b c d f\tg\nh\ri');
+    expect(stripControlChars('Текст\u0000с\u0007\u001bсимволами')).toBe('Текст с символами');
+    expect(stripControlChars('\u0007начало и \u0000конец\u001b')).toBe('начало и конец');
   });
 });

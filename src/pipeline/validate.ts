@@ -49,10 +49,19 @@ export const DEFAULT_VALIDATE_OPTIONS: Readonly<ValidateOptions> = Object.freeze
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const HAS_CONTROL_CHAR = new RegExp(CONTROL_CHARS.source);
+const CONTROL_RUNS = new RegExp(`(?:${CONTROL_CHARS.source})+`, 'g');
 
-/** Removes control characters (see {@link CONTROL_CHARS}); source parsers apply it to every text. */
+/**
+ * Removes control characters (see {@link CONTROL_CHARS}); a run of them between two non-spaces becomes one
+ * space, so where a broken exporter put one between two words they stay two words. Source parsers apply
+ * it to every text.
+ */
 export function stripControlChars(text: string): string {
-  return text.replace(CONTROL_CHARS, '');
+  return text.replace(CONTROL_RUNS, (run: string, at: number) => {
+    const before = text[at - 1];
+    const after = text[at + run.length];
+    return before === undefined || after === undefined || /\s/.test(before) || /\s/.test(after) ? '' : ' ';
+  });
 }
 
 // Without the `u` flag the regex sees UTF-16 code units, which is what finding unpaired halves needs

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { describeEsError, isRetryableStatus } from './elasticsearch';
+import { describeEsError, isRetryableWriteFailure } from './elasticsearch';
 
 /** Outcome of a bulk write: ids written, and ids refused for good with the reason. */
 export interface BulkResult {
@@ -56,7 +56,7 @@ export async function bulkUpsert(
           const op = entry.index;
           if (!item || !op) return;
           if (op.error === undefined) result.written.push(item.id);
-          else if (isRetryableStatus(op.status)) {
+          else if (isRetryableWriteFailure(op.status, op.error.type)) {
             retry.push(item);
             lastError = `${op.status} ${op.error.type}`;
           } else {

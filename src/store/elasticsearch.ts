@@ -50,3 +50,12 @@ export function describeEsError(error: unknown): string {
 export function isRetryableStatus(status: number | undefined): boolean {
   return status === 429 || (status !== undefined && status >= 500);
 }
+
+/**
+ * Whether a document write that failed is worth retrying: a retryable status, or an index blocked for
+ * writes (403 `cluster_block_exception`: an operator's block, or a disk over the flood-stage watermark).
+ * Neither is about the document; refusing it would lose a post once the block is lifted.
+ */
+export function isRetryableWriteFailure(status: number | undefined, type: string | undefined): boolean {
+  return isRetryableStatus(status) || type === 'cluster_block_exception';
+}

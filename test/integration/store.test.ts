@@ -73,6 +73,17 @@ describe('store against the real Elasticsearch and Redis', () => {
     expect(result.failed).toEqual([expect.objectContaining({ id: bad.id, status: 400 })]);
   });
 
+  it('waits out an index blocked for writes instead of refusing the documents', async () => {
+    const posts = aliasName(context.config.indexPrefix, 'posts');
+    const blocked = { ...doc('10', ['мост']) };
+    await context.es.indices.putSettings({ index: posts, settings: { 'index.blocks.write': true } });
+    const writing = context.posts.bulkUpsert([blocked], true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await context.es.indices.putSettings({ index: posts, settings: { 'index.blocks.write': null } });
+    expect(await writing).toEqual({ written: [blocked.id], failed: [] });
+    expect(await context.posts.existingIds([blocked.id])).toEqual(new Set([blocked.id]));
+  });
+
   it('reads and writes Redis through the shared connection', async () => {
     const key = `${context.config.queuePrefix}:probe`;
     await context.redis.set(key, 'да');
