@@ -5,6 +5,7 @@ import { STAGES } from '../../pipeline/jobs';
 import { closeQueues, createQueues, type StageQueues } from '../../pipeline/queues';
 import { backupStores } from '../../store/backup';
 import { action } from '../action';
+import { wholeNumber } from '../options';
 
 /** `dozor-20261202-153000`: sortable, and a valid snapshot name. */
 function defaultName(prefix: string, now = new Date()): string {
@@ -58,7 +59,7 @@ export function registerBackup(program: Command): void {
     .option('--repository <name>', 'snapshot repository (registered as fs when missing)', 'dozor-backups')
     .option('--location <path>', 'location of a new fs repository, inside path.repo', 'dozor-backups')
     .option('--no-pause', 'do not pause the queues (the copy is then not one point in time)')
-    .option('--drain-timeout <s>', 'seconds to wait for running jobs after pausing', (v) => Number(v), 120)
+    .option('--drain-timeout <s>', 'seconds to wait for running jobs after pausing', wholeNumber(0), 120)
     .action(
       action(
         async (options: {

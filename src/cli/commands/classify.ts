@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../config/config';
 import { createEncoder } from '../../models/encoder-pool';
 import { getModelEntry } from '../../models/model-registry';
@@ -6,6 +6,7 @@ import { CLASSIFY_TASKS, Classifier, type ClassifyTask } from '../../models/head
 import { classifyLines } from '../../models/heads/classify-lines';
 import { action } from '../action';
 import { JsonLinesWriter, readJsonLines } from '../jsonl';
+import { oneOf, wholeNumber } from '../options';
 
 interface ClassifyOptions {
   task: ClassifyTask;
@@ -14,29 +15,15 @@ interface ClassifyOptions {
   batch: number;
 }
 
-function taskOption(value: string): ClassifyTask {
-  const task = CLASSIFY_TASKS.find((candidate) => candidate === value);
-  if (task === undefined)
-    throw new InvalidArgumentError(`unknown task "${value}"; tasks: ${CLASSIFY_TASKS.join(', ')}`);
-  return task;
-}
-
-function batchOption(value: string): number {
-  const batch = Number(value);
-  if (!Number.isInteger(batch) || batch < 1 || batch > 1024)
-    throw new InvalidArgumentError(`--batch must be 1..1024, got ${value}`);
-  return batch;
-}
-
 /** `dozor classify`: local encoder + trained heads over JSON Lines; offline, no services needed. */
 export function registerClassify(program: Command): void {
   program
     .command('classify')
     .description('classify texts offline: {id, text} JSON Lines in, {id, label, score, alternatives} out')
-    .requiredOption('--task <task>', `one of ${CLASSIFY_TASKS.join(', ')}`, taskOption)
+    .requiredOption('--task <task>', `one of ${CLASSIFY_TASKS.join(', ')}`, oneOf('task', CLASSIFY_TASKS))
     .option('--in <file>', 'input JSON Lines (default: stdin)')
     .option('--out <file>', 'output JSON Lines (default: stdout)')
-    .option('--batch <n>', 'texts per encoder call', batchOption, 32)
+    .option('--batch <n>', 'texts per encoder call', wholeNumber(1, 1024), 32)
     .action(
       action(async (options: ClassifyOptions) => {
         const config = loadConfig();

@@ -1,22 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { STAGES, type Stage } from '../../pipeline/jobs';
 import { listDeadLetters, retryDeadLetters } from '../../pipeline/queues';
 import { createContext } from '../../main/context';
 import { createPipeline } from '../../main/pipeline';
 import { action } from '../action';
-
-function stageOption(value: string): Stage {
-  const stage = STAGES.find((candidate) => candidate === value);
-  if (stage === undefined) throw new Error(`unknown stage ${value}; stages: ${STAGES.join(', ')}`);
-  return stage;
-}
-
-/** `--limit abc` or `--limit 0` would list nothing (or everything) without a word: refuse it instead. */
-function limitOption(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return limit;
-}
+import { oneOf, wholeNumber } from '../options';
 
 export function registerDlq(program: Command): void {
   const dlq = program
@@ -25,7 +13,7 @@ export function registerDlq(program: Command): void {
   dlq
     .command('list')
     .description('list parked jobs as JSON Lines (stage, job id, posts, attempts, error)')
-    .option('--limit <n>', 'at most this many per stage', limitOption, 100)
+    .option('--limit <n>', 'at most this many per stage', wholeNumber(1, 10_000), 100)
     .action(
       action(async (options: { limit: number }) => {
         const context = await createContext({ logToStderr: true });
@@ -43,7 +31,7 @@ export function registerDlq(program: Command): void {
   dlq
     .command('retry')
     .description('put parked jobs back in their queues (after fixing the cause); workers process them')
-    .option('--stage <stage>', 'only jobs of this stage', stageOption)
+    .option('--stage <stage>', 'only jobs of this stage', oneOf('stage', STAGES))
     .option('--job <id>', 'only this job id')
     .action(
       action(async (options: { stage?: Stage; job?: string }) => {

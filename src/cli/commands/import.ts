@@ -5,18 +5,13 @@ import type { BatchProducer } from '../../pipeline/producer';
 import { parseSource, SOURCE_FORMATS, type SourceFormat } from '../../pipeline/sources';
 import { action } from '../action';
 import { ProgressLine } from '../progress';
+import { oneOf } from '../options';
 
 interface ImportOptions {
   format: SourceFormat;
   map?: string;
   workers: boolean;
   wait: boolean;
-}
-
-function formatOption(value: string): SourceFormat {
-  const format = SOURCE_FORMATS.find((candidate) => candidate === value);
-  if (format === undefined) throw new Error(`unknown format ${value}; formats: ${SOURCE_FORMATS.join(', ')}`);
-  return format;
 }
 
 /** `text=Текст,publishedAt=Дата` → {text: 'Текст', publishedAt: 'Дата'} */
@@ -82,7 +77,11 @@ export function registerImport(program: Command): void {
       'import posts from files; every record ends up indexed, a duplicate, or rejected with a reason',
     )
     .argument('<files...>', 'files to import')
-    .requiredOption('-f, --format <format>', `source format: ${SOURCE_FORMATS.join(' | ')}`, formatOption)
+    .requiredOption(
+      '-f, --format <format>',
+      `source format: ${SOURCE_FORMATS.join(' | ')}`,
+      oneOf('format', SOURCE_FORMATS),
+    )
     .option(
       '--map <pairs>',
       'csv column mapping, e.g. text=Текст,publishedAt=Дата,channel=Источник,externalId=id',

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { ROLES, isRole, type Role } from '../../auth/roles';
+import { ROLES, type Role } from '../../auth/roles';
 import { createContext } from '../../main/context';
 import { KeysRepository } from '../../store/keys.repository';
 import { action } from '../action';
-
-function roleOption(value: string): Role {
-  if (!isRole(value)) throw new Error(`unknown role ${value}; roles: ${ROLES.join(', ')}`);
-  return value;
-}
+import { oneOf } from '../options';
 
 async function withKeys(run: (keys: KeysRepository) => Promise<void>): Promise<void> {
   const context = await createContext({ logToStderr: true });
@@ -25,7 +21,7 @@ export function registerKeys(program: Command): void {
   keys
     .command('create')
     .description('create a key and print it once (it cannot be shown again)')
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, roleOption)
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, oneOf('role', ROLES))
     .requiredOption('--name <name>', 'who or what uses the key, e.g. "duty desk" or "vk collector"')
     .action(
       action(async (options: { role: Role; name: string }) =>

@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { createContext } from '../../main/context';
 import { createPipeline } from '../../main/pipeline';
 import { action } from '../action';
+import { wholeNumber } from '../options';
 
 export function registerLedger(program: Command): void {
   program
     .command('rejects')
     .description('list rejected records with their reasons, newest first, as JSON Lines')
     .option('--code <code>', 'only this reject code (e.g. empty_text, bad_date, too_large)')
-    .option('--limit <n>', 'at most this many', (value) => Number(value), 50)
+    .option('--limit <n>', 'at most this many (1-1000)', wholeNumber(1, 1000), 50)
     .action(
       action(async (options: { code?: string; limit: number }) => {
         const context = await createContext({ logToStderr: true });
@@ -29,7 +30,7 @@ export function registerLedger(program: Command): void {
   program
     .command('ledger')
     .description('account for every post: totals (queued, indexed, duplicate, rejected) and recent runs')
-    .option('--runs <n>', 'how many recent runs to show', (value) => Number(value), 10)
+    .option('--runs <n>', 'how many recent runs to show (1-1000)', wholeNumber(1, 1000), 10)
     .action(
       action(async (options: { runs: number }) => {
         const context = await createContext({ logToStderr: true });

@@ -4,12 +4,13 @@ import { pendingMigrations } from '../../store/index-manager';
 import { INDEX_DEFINITIONS, INDEX_NAMES, type IndexName } from '../../store/indices';
 import { migrateIndex, type MigrationProgress } from '../../store/migration';
 import { action } from '../action';
+import { oneOf, wholeNumber } from '../options';
 
-function indexOption(value: string, previous: IndexName[] = []): IndexName[] {
-  const name = INDEX_NAMES.find((candidate) => candidate === value);
-  if (name === undefined) throw new Error(`unknown index ${value}; indices: ${INDEX_NAMES.join(', ')}`);
-  return [...previous, name];
-}
+const indexName = oneOf('index', INDEX_NAMES);
+const indexOption = (value: string, previous: IndexName[] = []): IndexName[] => [
+  ...previous,
+  indexName(value),
+];
 
 /** One progress line per second at most (and at each phase change), on stderr. */
 function progressPrinter(): (progress: MigrationProgress) => void {
@@ -40,7 +41,7 @@ export function registerMigrate(program: Command): void {
     .option('--dry-run', 'only list the indices that need a migration')
     .option('--restart', 'drop what an interrupted migration left and start it again')
     .option('--drop-old', 'delete the old index after the switch (kept read-only for a rollback otherwise)')
-    .option('--batch-size <n>', 'documents per page and per bulk request', (value) => Number(value), 1000)
+    .option('--batch-size <n>', 'documents per page and per bulk request', wholeNumber(1, 10_000), 1000)
     .action(
       action(
         async (options: {

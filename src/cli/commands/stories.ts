@@ -5,8 +5,8 @@ import { resolveStory, type StoryView } from '../../cluster/story-view';
 import { createContext } from '../../main/context';
 import { StoriesRepository } from '../../store/stories.repository';
 import { action } from '../action';
+import { wholeNumber } from '../options';
 
-const limitSchema = z.coerce.number().int().min(1).max(1000);
 const idSchema = z.string().min(1).max(200);
 
 // Post texts are hostile: a title or channel could carry terminal escape sequences, so control and
@@ -85,12 +85,12 @@ export function registerStories(program: Command): void {
   program
     .command('story <id>')
     .description('show a story: title, patient zero, first seen, members, sources, timeline, history')
-    .option('--members <n>', 'members shown at most (1-1000)', '50')
+    .option('--members <n>', 'members shown at most (1-1000)', wholeNumber(1, 1000), 50)
     .option('--json', 'print the story record as JSON')
     .action(
-      action(async (id: string, options: { members: string; json?: boolean }) => {
+      action(async (id: string, options: { members: number; json?: boolean }) => {
         const storyId = idSchema.parse(id);
-        const maxMembers = limitSchema.parse(options.members);
+        const maxMembers = options.members;
         const context = await createContext({ logToStderr: true });
         try {
           const view = await resolveStory(
@@ -108,11 +108,11 @@ export function registerStories(program: Command): void {
   program
     .command('stories')
     .description('list the most recently active stories: id, size, last activity, title')
-    .option('--limit <n>', 'at most this many (1-1000)', '20')
+    .option('--limit <n>', 'at most this many (1-1000)', wholeNumber(1, 1000), 20)
     .option('--json', 'print the story records as JSON Lines')
     .action(
-      action(async (options: { limit: string; json?: boolean }) => {
-        const size = limitSchema.parse(options.limit);
+      action(async (options: { limit: number; json?: boolean }) => {
+        const size = options.limit;
         const context = await createContext({ logToStderr: true });
         try {
           const stories = new StoriesRepository(context.es, context.config.indexPrefix);
