@@ -31,6 +31,11 @@ export interface StoryListQuery {
   status?: 'active' | 'merged';
   /** Full-text over title and representative text. */
   text?: string;
+  /**
+   * Lemmas of `text` (from `analyzeQuery`): a story whose representative has them all matches too, so
+   * «Ковров» finds «в Коврове» (the stripped server has no Russian analyzer for the text fields).
+   */
+  lemmas?: readonly string[];
   since?: string;
   sort?: 'lastActivityAt' | 'size' | 'firstSeenAt';
   size?: number;
@@ -131,10 +136,23 @@ export class StoriesRepository {
   async list(query: StoryListQuery = {}): Promise<{ total: number; items: StoryDocument[] }> {
     const filter: estypes.QueryDslQueryContainer[] = [{ term: { status: query.status ?? 'active' } }];
     if (query.since !== undefined) filter.push({ range: { lastActivityAt: { gte: query.since } } });
+    const lemmas = query.lemmas ?? [];
     const must: estypes.QueryDslQueryContainer[] =
       query.text === undefined
         ? []
-        : [{ multi_match: { query: query.text, fields: ['title^2', 'representativeText'] } }];
+        : [
+            {
+              bool: {
+                should: [
+                  { multi_match: { query: query.text, fields: ['title^2', 'representativeText'] } },
+                  ...(lemmas.length === 0
+                    ? []
+                    : [{ match: { lemmas: { query: lemmas.join(' '), operator: 'and' as const } } }]),
+                ],
+                minimum_should_match: 1,
+              },
+            },
+          ];
     const response = await this.client.search<StoryDocument>({
       index: this.index,
       query: { bool: { filter, must } },

@@ -169,6 +169,19 @@ describe('API /api/v1 against real Redis and Elasticsearch', () => {
     expect(foreign.status).toBe(400);
   });
 
+  it('finds stories by any form of their words, as posts are found', async () => {
+    const found = async (q: string) =>
+      (
+        (await (await api.call('GET', `/stories?q=${encodeURIComponent(q)}`, 'analyst')).json()) as {
+          items: { id: string }[];
+        }
+      ).items.map((item) => item.id);
+    expect(await found('Ковров')).toEqual([story]);
+    expect(await found('отравить воду')).toEqual([story]);
+    expect(await found('Коврове')).toEqual([story]);
+    expect(await found('Муром')).toEqual([]);
+  });
+
   it('shows a story with patient zero and timeline, and an analyst confirms a suggested member', async () => {
     const detail = (await (await api.call('GET', `/stories/${story}`, 'duty_officer')).json()) as {
       patientZero: { postId: string };

@@ -18,6 +18,7 @@ import {
   storyPageSchema,
   storyParams,
 } from './schema';
+import { analyzeQuery } from '../../../text';
 
 export interface StoriesRouteDeps {
   stories: StoryService;
@@ -131,7 +132,7 @@ export function storiesRoutes(deps: StoriesRouteDeps): RouteDefinition[] {
           sort: query.sort,
           size: query.limit,
           from: offset,
-          ...(query.q === undefined ? {} : { text: query.q }),
+          ...(query.q === undefined ? {} : { text: query.q, lemmas: analyzeQuery(query.q) }),
           ...(query.since === undefined ? {} : { since: query.since }),
         });
         return {
