@@ -41,6 +41,15 @@ describe('changed facts of two texts', () => {
     expect(changedFacts(view(original), view(elsewhere))).toBe(3);
   });
 
+  it('count a statement one text denies and the other makes, but not an added «не верьте»', () => {
+    const claim = 'В Судогде завтра отключат газ во всех домах.';
+    expect(changedFacts(view(claim), view(claim.replace('отключат', 'не отключат')))).toBe(1);
+    expect(changedFacts(view(claim.replace('отключат', 'не отключат')), view(claim))).toBe(1);
+    expect(changedFacts(view(claim), view(`${claim} Не верьте панике!`))).toBe(0);
+    const denial = 'Газ в Судогде не отключат.';
+    expect(changedFacts(view(denial), view('Газ в Судогде, как и обещали, не отключат.'))).toBe(0);
+  });
+
   it('do not count a sentence typed in capitals: its words are in the other text', () => {
     expect(changedFacts(view(original), view(original.toUpperCase()))).toBe(0);
   });

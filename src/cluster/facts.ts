@@ -5,7 +5,8 @@
  * «В Коврове установили 37 камер» and «В Рыбинске установили 58 камер» share ~70 % of their shingles.
  * A copy or a light edit keeps the facts (it may add some: a source line, a comment); a different event
  * of the same phrasing replaces them. That replacement — each text stating a fact the other lacks — is
- * what {@link changedFacts} counts, and what the near and semantic levels refuse to merge.
+ * what {@link changedFacts} counts, and what the near and semantic levels refuse to merge. So does a
+ * denial: «газ не отключат» reads like «газ отключат» but says the opposite.
  */
 
 // A number, with inner separators (10:00, 15,7, 1.5): separators are dropped, so a copy that lost a
@@ -65,7 +66,11 @@ export interface FactView {
   numbers: readonly string[];
   /** The comparison text padded with a space on each side, so ` word ` finds whole words. */
   padded: string;
+  /** Words the text negates («не отключат» → `отключат`), distinct. */
+  negated: readonly string[];
 }
+
+const NEGATED = / не (\S+)/gu;
 
 /** Builds the view of a text from its facts and its comparison form (see `comparisonText`). */
 export function factView(facts: readonly string[], comparison: string): FactView {
@@ -73,7 +78,21 @@ export function factView(facts: readonly string[], comparison: string): FactView
   const numbers: string[] = [];
   for (const fact of facts) (IS_NUMBER.test(fact) ? numbers : names).push(fact);
   numbers.sort();
-  return { facts, names, numbers, padded: ` ${comparison} ` };
+  const padded = ` ${comparison} `;
+  const negated = new Set<string>();
+  for (const match of padded.matchAll(NEGATED)) if (match[1] !== undefined) negated.add(match[1]);
+  return { facts, names, numbers, padded, negated: [...negated] };
+}
+
+/**
+ * Words `a` negates that `b` states without the negation: «газ не отключат» against «газ отключат» is a
+ * denial, not a copy. A negation `b` lacks around a word it does not have at all («не верьте!» added as a
+ * comment) says nothing.
+ */
+function flippedWords(a: FactView, b: FactView): number {
+  let n = 0;
+  for (const word of a.negated) if (b.padded.includes(` ${word} `) && !b.padded.includes(` не ${word} `)) n++;
+  return n;
 }
 
 /**
@@ -115,9 +134,11 @@ export function coversFacts(by: FactView, of: FactView): boolean {
  * reverse. 0 means no conflict — a fact present on one side only (a copy with a source line or an added
  * comment) changes nothing; 1 is a single replaced figure or name (a correction, or the same report
  * about another house); more means different events (another town, another street, other figures).
+ * A statement one text denies and the other makes («отключат» / «не отключат») counts as a changed fact.
  */
 export function changedFacts(a: FactView, b: FactView): number {
+  const flipped = flippedWords(a, b) + flippedWords(b, a);
   const ab = unmatchedNames(a, b) + unmatchedNumbers(a, b);
-  if (ab === 0) return 0;
-  return Math.min(ab, unmatchedNames(b, a) + unmatchedNumbers(b, a));
+  if (ab === 0) return flipped;
+  return flipped + Math.min(ab, unmatchedNames(b, a) + unmatchedNumbers(b, a));
 }

@@ -82,6 +82,10 @@ export interface LedgerCounts {
   refused: number;
   rejected: number;
   duplicate: number;
+  /**
+   * Records by code, those rejected before admission (`rejected`) and those Elasticsearch refused
+   * (`refused`, code `index_refused`): the sum is `rejected + refused`.
+   */
   rejectedByCode: Record<string, number>;
 }
 
