@@ -19,6 +19,7 @@ import { SourcesRepository } from '../store/sources.repository';
 import { StoriesRepository } from '../store/stories.repository';
 import { TrendsRepository } from '../store/trends.repository';
 import { DETECTORS } from './detectors.config';
+import type { DetectDeps } from './service';
 import { DEFAULT_ROUTING_TABLE, routingTableSchema, type RoutingTable } from './routing';
 
 /** The detect stage and its webhook delivery, built on a process's clients. */
@@ -47,6 +48,30 @@ export function loadRoutingTable(file: string | undefined): RoutingTable {
   return parsed.data;
 }
 
+/** The stores the detect stage reads and writes, on a process's clients (each process has its own). */
+export function detectStores(context: {
+  config: Readonly<Config>;
+  es: Client;
+  redis: Redis;
+}): Pick<
+  DetectDeps,
+  'alerts' | 'stories' | 'sources' | 'knownFakes' | 'sightings' | 'bursts' | 'trends' | 'appeals' | 'locks'
+> {
+  const { config, es, redis } = context;
+  const prefix = config.queuePrefix;
+  return {
+    alerts: new AlertsRepository(es, config.indexPrefix),
+    stories: new StoriesRepository(es, config.indexPrefix),
+    sources: new SourcesRepository(es, config.indexPrefix),
+    knownFakes: new KnownFakesRepository(es, config.indexPrefix),
+    sightings: new SourceSightingsRepository(redis, prefix),
+    bursts: new BurstsRepository(redis, prefix, { baselineDays: DETECTORS.emergency.baselineDays }),
+    trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
+    appeals: new AppealsRepository(es, config.indexPrefix),
+    locks: new LocksRepository(redis, prefix),
+  };
+}
+
 /**
  * Builds the detect stage with every repository it needs. With models on it uses the fake and routing
  * heads (on the vectors the enrich stage stored, so no encoder is loaded here), loaded on first use or by
@@ -58,7 +83,7 @@ export function createDetect(context: {
   redis: Redis;
   logger: Logger;
 }): DetectWiring {
-  const { config, es, redis, logger } = context;
+  const { config, redis, logger } = context;
   const prefix = config.queuePrefix;
   const settings: WebhookSettings = {
     urls: config.alerts.webhookUrls,
@@ -77,15 +102,7 @@ export function createDetect(context: {
     return heads;
   };
   const stage = detectStage({
-    alerts: new AlertsRepository(es, config.indexPrefix),
-    stories: new StoriesRepository(es, config.indexPrefix),
-    sources: new SourcesRepository(es, config.indexPrefix),
-    knownFakes: new KnownFakesRepository(es, config.indexPrefix),
-    sightings: new SourceSightingsRepository(redis, prefix),
-    bursts: new BurstsRepository(redis, prefix, { baselineDays: DETECTORS.emergency.baselineDays }),
-    trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
-    appeals: new AppealsRepository(es, config.indexPrefix),
-    locks: new LocksRepository(redis, prefix),
+    ...detectStores(context),
     notifier,
     ...(config.models.enabled
       ? { heads: { classify: (task, vectors) => classifier().classify(task, vectors) } }

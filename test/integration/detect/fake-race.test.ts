@@ -1,15 +1,7 @@
 import { DetectService, type DetectDeps } from '../../../src/detect/service';
-import { DETECTORS } from '../../../src/detect/detectors.config';
+import { detectStores } from '../../../src/detect/wiring';
 import type { PostDocument } from '../../../src/domain/post-document';
 import { AlertsRepository } from '../../../src/store/alerts.repository';
-import { AppealsRepository } from '../../../src/store/appeals.repository';
-import { BurstsRepository } from '../../../src/store/bursts.repository';
-import { KnownFakesRepository } from '../../../src/store/known-fakes.repository';
-import { LocksRepository } from '../../../src/store/locks.repository';
-import { SourceSightingsRepository } from '../../../src/store/source-sightings.repository';
-import { SourcesRepository } from '../../../src/store/sources.repository';
-import { StoriesRepository } from '../../../src/store/stories.repository';
-import { TrendsRepository } from '../../../src/store/trends.repository';
 import { postDoc, seedStory } from '../api/seed';
 import { createTestContext, type TestContext } from '../../support/context';
 import { sleep } from '../../support/drill';
@@ -54,18 +46,10 @@ function listingInStep(alerts: AlertsRepository, listed: { count: number }): Det
 
 /** The detect stage's service as one worker process builds it: its own repositories on the shared stores. */
 function detectWorker(context: TestContext, listed: { count: number }): DetectService {
-  const { es, redis, config } = context;
-  const prefix = config.queuePrefix;
+  const { es, config } = context;
   return new DetectService({
+    ...detectStores(context),
     alerts: listingInStep(new AlertsRepository(es, config.indexPrefix), listed),
-    stories: new StoriesRepository(es, config.indexPrefix),
-    sources: new SourcesRepository(es, config.indexPrefix),
-    knownFakes: new KnownFakesRepository(es, config.indexPrefix),
-    sightings: new SourceSightingsRepository(redis, prefix),
-    bursts: new BurstsRepository(redis, prefix, { baselineDays: DETECTORS.emergency.baselineDays }),
-    trends: new TrendsRepository(redis, prefix, { keepDays: DETECTORS.trend.baselineDays + 8 }),
-    appeals: new AppealsRepository(es, config.indexPrefix),
-    locks: new LocksRepository(redis, prefix),
   });
 }
 
