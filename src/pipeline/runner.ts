@@ -34,7 +34,7 @@ interface JobResult {
   posts: number;
   rejects: number;
   poison: number;
-  /** Set when the batch failed and went back to its stage as two halves instead. */
+  /** Set when the batch failed and went back to its stage in parts instead: how many. */
   split?: number;
 }
 
@@ -110,7 +110,7 @@ export function splitBatch(batch: BatchPayload): BatchPayload[] {
  * the outcome for the next stage with a deterministic job id (so a retry after a crash cannot duplicate
  * it), and splits posts that failed alone into single-post jobs so one poison post never blocks a batch.
  * A stage that throws for the whole batch (cluster, detect and index work on batches) has the batch split
- * in halves (see `shouldSplit`) until the post that makes it throw is alone in its job.
+ * (see `shouldSplit`, `splitBatch`) until the post that makes it throw is alone in its job.
  */
 export function startWorkers(options: RunnerOptions): PipelineWorkers {
   const workers = (options.stages ?? STAGES).map((stage) => {

@@ -39,7 +39,7 @@ export class LocksRepository {
     while ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
       if (Date.now() > deadline) {
         throw new Error(
-          `lock ${name} was held by another worker for over ${waitMs} ms; the batch will be retried`,
+          `lock ${name} was held by another worker for over ${waitMs} ms (is one stuck?); the work that needs it fails and is retried`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
