@@ -20,8 +20,9 @@ const isDeduplicationKey = (name: string, prefix: string): boolean =>
   /^[^:]+:de:/.test(name.slice(prefix.length + 1));
 
 /**
- * Writes every key under `<prefix>:` (but deduplication keys) to a gzip'd JSON Lines file with DUMP (Redis's own serialization of
- * any type: hashes, sorted sets, streams, the queues' lists), so it restores exactly with RESTORE.
+ * Writes every key under `<prefix>:` but the deduplication keys to a gzip'd JSON Lines file with DUMP
+ * (Redis's own serialization of any type: hashes, sorted sets, streams, the queues' lists), so it
+ * restores exactly with RESTORE.
  *
  * A logical dump rather than a copy of the RDB/AOF files because it works over the wire against any
  * Redis (a managed one gives no file access), takes only Dozor's keys from a shared instance, and can be

@@ -136,26 +136,16 @@ export class StoriesRepository {
   async list(query: StoryListQuery = {}): Promise<{ total: number; items: StoryDocument[] }> {
     const filter: estypes.QueryDslQueryContainer[] = [{ term: { status: query.status ?? 'active' } }];
     if (query.since !== undefined) filter.push({ range: { lastActivityAt: { gte: query.since } } });
-    const lemmas = query.lemmas ?? [];
-    const must: estypes.QueryDslQueryContainer[] =
-      query.text === undefined
-        ? []
-        : [
-            {
-              bool: {
-                should: [
-                  { multi_match: { query: query.text, fields: ['title^2', 'representativeText'] } },
-                  ...(lemmas.length === 0
-                    ? []
-                    : [{ match: { lemmas: { query: lemmas.join(' '), operator: 'and' as const } } }]),
-                ],
-                minimum_should_match: 1,
-              },
-            },
-          ];
+    // Text matches the title and text as written, or the lemmas of the representative.
+    const should: estypes.QueryDslQueryContainer[] = [];
+    if (query.text !== undefined) {
+      should.push({ multi_match: { query: query.text, fields: ['title^2', 'representativeText'] } });
+      if (query.lemmas !== undefined && query.lemmas.length > 0)
+        should.push({ match: { lemmas: { query: query.lemmas.join(' '), operator: 'and' } } });
+    }
     const response = await this.client.search<StoryDocument>({
       index: this.index,
-      query: { bool: { filter, must } },
+      query: { bool: { filter, should, ...(should.length > 0 ? { minimum_should_match: 1 } : {}) } },
       sort: [{ [query.sort ?? 'lastActivityAt']: 'desc' }, { id: 'asc' }],
       size: query.size ?? 20,
       from: query.from ?? 0,

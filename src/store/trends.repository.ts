@@ -15,7 +15,7 @@ export interface TrendPost {
 }
 
 /** Counts of some posts: posts and story ids per (hour, topic), and lemma counts per (day, topic). */
-export interface TrendIncrements {
+interface TrendIncrements {
   /** Hour bucket (epoch ms) → topic → posts; the pseudo-topic `*` counts all posts. */
   topics: Map<number, Map<string, number>>;
   /** Day bucket (epoch ms) → topic → lemma → count. */
@@ -84,7 +84,7 @@ return nPosts
 `;
 
 /** Sums posts' shares into the counters' increments. */
-export function trendIncrements(posts: readonly TrendPost[]): TrendIncrements {
+function trendIncrements(posts: readonly TrendPost[]): TrendIncrements {
   const increments: TrendIncrements = { topics: new Map(), terms: new Map(), stories: new Map() };
   const within = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
     let value = map.get(key);
